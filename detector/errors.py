@@ -1,0 +1,28 @@
+"""The project's own exception types.
+
+Anything a user can cause (a bad path, malformed data, an unusable model file) raises a
+``DetectorError`` with a message that names the file and, where it applies, the line.  The
+CLI turns these into exit code 2 without a traceback; any other exception is a bug.
+"""
+
+from __future__ import annotations
+
+
+class DetectorError(Exception):
+    """An error caused by the user's input: the message says what is wrong and where."""
+
+
+class DataError(DetectorError):
+    """Malformed training or evaluation data, located by file and (where known) line."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        where = ""
+        if path is not None:
+            where = f"{path}:{line}: " if line is not None else f"{path}: "
+        super().__init__(where + message)
+
+
+class ModelError(DetectorError):
+    """A model file that cannot be used: missing, not a model, or an unknown format version."""

@@ -1,0 +1,300 @@
+"""Feature extraction: scikit-learn transformers over sentences in their document.
+
+The model's input is a sequence of ``SentenceInput``: a sentence's text, its position and
+the texts of all sentences of its document (shared, not copied), so features may look at
+the context, e.g. a phrase repeated earlier in the same article.  Feature groups:
+
+* word and character n-grams (TF-IDF), built in ``build_features``;
+* ``LexiconFeatures``: counts of words from the lexicons in ``detector/data/lexicons``;
+* ``StyleFeatures``: length, punctuation, quotes, capitals, pronouns;
+* ``ContextFeatures``: repetition within the document, position, the document's overall tone.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import NamedTuple, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import StandardScaler
+
+
+class SentenceInput(NamedTuple):
+    """One sentence as the model sees it: its text, index and its document's sentence texts."""
+
+    text: str
+    position: int
+    document: tuple[str, ...]
+
+
+def document_inputs(sentences: Sequence[str]) -> list[SentenceInput]:
+    """Model inputs for the sentences of one document, in order."""
+    document = tuple(sentences)
+    return [SentenceInput(text, i, document) for i, text in enumerate(document)]
+
+
+# --------------------------------------------------------------------------- lexicons
+
+_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    words: dict[str, tuple[int, ...]]
+    prefixes: dict[int, dict[str, tuple[int, ...]]]
+    phrases: tuple[tuple[int, re.Pattern[str]], ...]
+
+
+@lru_cache(maxsize=1)
+def lexicon_names() -> tuple[str, ...]:
+    """The lexicon categories shipped with the package, in a fixed order."""
+    folder = resources.files("detector").joinpath("data/lexicons")
+    return tuple(sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".txt")))
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    folder = resources.files("detector").joinpath("data/lexicons")
+    words: dict[str, list[int]] = {}
+    prefixes: dict[int, dict[str, list[int]]] = {}
+    phrases: list[tuple[int, re.Pattern[str]]] = []
+    for index, name in enumerate(lexicon_names()):
+        entries = [
+            line.strip().lower()
+            for line in folder.joinpath(name + ".txt").read_text("utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
+        multi = []
+        for entry in entries:
+            if " " in entry or not _WORD.fullmatch(entry.rstrip("*")):
+                multi.append(re.escape(entry.rstrip("*")) + (r"\w*" if entry.endswith("*") else r"\b"))
+            elif entry.endswith("*"):
+                stem = entry[:-1]
+                prefixes.setdefault(len(stem), {}).setdefault(stem, []).append(index)
+            else:
+                words.setdefault(entry, []).append(index)
+        if multi:
+            phrases.append((index, re.compile(r"\b(?:" + "|".join(multi) + ")")))
+    return _Lexicon(
+        {w: tuple(v) for w, v in words.items()},
+        {n: {s: tuple(v) for s, v in d.items()} for n, d in prefixes.items()},
+        tuple(phrases),
+    )
+
+
+def lexicon_counts(texts: Sequence[str]) -> np.ndarray:
+    """For each text, how many words or phrases of each lexicon category it contains."""
+    lex = _lexicon()
+    lengths = sorted(lex.prefixes)
+    out = np.zeros((len(texts), len(lexicon_names())), dtype=np.float64)
+    for row, text in enumerate(texts):
+        lower = text.lower()
+        counts = out[row]
+        for token in _WORD.findall(lower):
+            hit = lex.words.get(token)
+            if hit:
+                for i in hit:
+                    counts[i] += 1
+            for n in lengths:
+                if n > len(token):
+                    break
+                hit = lex.prefixes[n].get(token[:n])
+                if hit:
+                    for i in hit:
+                        counts[i] += 1
+        for i, pattern in lex.phrases:
+            counts[i] += len(pattern.findall(lower))
+    return out
+
+
+class LexiconFeatures(TransformerMixin, BaseEstimator):
+    """log(1 + count) of each lexicon category in the sentence."""
+
+    def fit(self, X: Sequence[SentenceInput], y=None) -> "LexiconFeatures":
+        self.n_features_out_ = len(lexicon_names())
+        return self
+
+    def transform(self, X: Sequence[SentenceInput]) -> np.ndarray:
+        return np.log1p(lexicon_counts([x.text for x in X]))
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        return np.array([f"lexicon:{n}" for n in lexicon_names()], dtype=object)
+
+
+# --------------------------------------------------------------------------- style
+
+_STYLE_NAMES = (
+    "log_chars", "log_words", "exclamations", "questions", "quotes", "scare_quotes",
+    "all_caps_words", "capital_ratio", "digits", "first_person_plural", "second_person",
+    "ellipsis", "colon_or_dash", "ends_without_stop",
+)
+_SCARE_QUOTE = re.compile(r"[\"“‘'][^\"”’'\s]+(?:\s[^\"”’'\s]+)?[\"”’']")
+_ALL_CAPS = re.compile(r"\b[A-Z]{3,}\b")
+_WE = re.compile(r"\b(?:we|us|our|ours|ourselves)\b", re.I)
+_YOU = re.compile(r"\b(?:you|your|yours|yourself)\b", re.I)
+
+
+def style_vector(text: str) -> list[float]:
+    """The style measurements of one sentence, in the order of ``_STYLE_NAMES``."""
+    letters = sum(c.isalpha() for c in text) or 1
+    return [
+        math.log1p(len(text)),
+        math.log1p(text.count(" ") + 1),
+        min(text.count("!"), 3),
+        min(text.count("?"), 3),
+        min(sum(text.count(q) for q in "\"“”"), 6),
+        min(len(_SCARE_QUOTE.findall(text)), 3),
+        min(len(_ALL_CAPS.findall(text)), 5),
+        sum(c.isupper() for c in text) / letters,
+        float(any(c.isdigit() for c in text)),
+        min(len(_WE.findall(text)), 5),
+        min(len(_YOU.findall(text)), 5),
+        float("..." in text or "…" in text),
+        float(":" in text or " - " in text or "—" in text),
+        float(not text.rstrip("\"'”’)").endswith((".", "!", "?"))),
+    ]
+
+
+class StyleFeatures(TransformerMixin, BaseEstimator):
+    """Surface style of the sentence: length, punctuation, quotes, capitals, pronouns."""
+
+    def fit(self, X: Sequence[SentenceInput], y=None) -> "StyleFeatures":
+        self.n_features_out_ = len(_STYLE_NAMES)
+        return self
+
+    def transform(self, X: Sequence[SentenceInput]) -> np.ndarray:
+        return np.array([style_vector(x.text) for x in X], dtype=np.float64).reshape(len(X), -1)
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        return np.array([f"style:{n}" for n in _STYLE_NAMES], dtype=object)
+
+
+# --------------------------------------------------------------------------- context
+
+_CONTENT = re.compile(r"[a-z][a-z'’-]{3,}")
+_STOP = frozenset(
+    "that this with from have they their them there were will would been which what when "
+    "where your about into than then also more most some such only other over just very "
+    "said says being these those after before could should while because does said".split()
+)
+_CONTEXT_NAMES = (
+    "repeated_words", "repeated_word_share", "repeated_bigrams", "repeats_later",
+    "relative_position", "is_first", "log_document_sentences",
+) + tuple(f"document_{n}" for n in ("loaded", "labels", "fear", "exclamations", "quotes"))
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in _CONTENT.findall(text.lower()) if w not in _STOP]
+
+
+def _document_context(document: tuple[str, ...]) -> np.ndarray:
+    """Context rows for every sentence of one document."""
+    words = [_content_words(s) for s in document]
+    bigrams = [set(zip(w, w[1:])) for w in words]
+    seen_words: set[str] = set()
+    seen_bigrams: set[tuple[str, str]] = set()
+    later_words = [set() for _ in document]
+    running: set[str] = set()
+    for i in range(len(document) - 1, -1, -1):
+        later_words[i] = running & set(words[i])
+        running |= set(words[i])
+    lexicon = lexicon_counts(document)
+    names = lexicon_names()
+    tone = [
+        float(np.mean(lexicon[:, names.index(n)] > 0)) if n in names else 0.0
+        for n in ("loaded", "labels", "fear")
+    ]
+    tone.append(float(np.mean(["!" in s for s in document])))
+    tone.append(float(np.mean([any(q in s for q in "\"“”") for s in document])))
+    n = len(document)
+    rows = np.zeros((n, len(_CONTEXT_NAMES)))
+    for i, ws in enumerate(words):
+        unique = set(ws)
+        repeated = unique & seen_words
+        rows[i, 0] = math.log1p(len(repeated))
+        rows[i, 1] = len(repeated) / len(unique) if unique else 0.0
+        rows[i, 2] = math.log1p(len(bigrams[i] & seen_bigrams))
+        rows[i, 3] = math.log1p(len(later_words[i]))
+        rows[i, 4] = i / (n - 1) if n > 1 else 0.0
+        rows[i, 5] = float(i == 0)
+        rows[i, 6] = math.log1p(n)
+        rows[i, 7:] = tone
+        seen_words |= unique
+        seen_bigrams |= bigrams[i]
+    return rows
+
+
+class ContextFeatures(TransformerMixin, BaseEstimator):
+    """What the sentence's document says about it: repetition, position, overall tone."""
+
+    def fit(self, X: Sequence[SentenceInput], y=None) -> "ContextFeatures":
+        self.n_features_out_ = len(_CONTEXT_NAMES)
+        return self
+
+    def transform(self, X: Sequence[SentenceInput]) -> np.ndarray:
+        cache: dict[int, np.ndarray] = {}
+        out = np.zeros((len(X), len(_CONTEXT_NAMES)))
+        for row, x in enumerate(X):
+            key = id(x.document)
+            if key not in cache:
+                cache[key] = _document_context(x.document)
+            out[row] = cache[key][x.position]
+        return out
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        return np.array([f"context:{n}" for n in _CONTEXT_NAMES], dtype=object)
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+class SentenceText(TransformerMixin, BaseEstimator):
+    """Selects the sentence texts, for the n-gram vectorisers."""
+
+    def fit(self, X: Sequence[SentenceInput], y=None) -> "SentenceText":
+        return self
+
+    def transform(self, X: Sequence[SentenceInput]) -> list[str]:
+        return [x.text for x in X]
+
+
+FEATURE_GROUPS = ("words", "chars", "lexicon", "style", "context")
+
+
+def build_features(
+    groups: Sequence[str] = FEATURE_GROUPS,
+    word_ngrams: tuple[int, int] = (1, 2),
+    char_ngrams: tuple[int, int] = (2, 5),
+    max_char_features: int | None = 200_000,
+) -> FeatureUnion:
+    """The feature union for the named groups (a subset of ``FEATURE_GROUPS``)."""
+    unknown = set(groups) - set(FEATURE_GROUPS)
+    if unknown:
+        raise ValueError(f"unknown feature groups {sorted(unknown)}; known: {FEATURE_GROUPS}")
+    parts = []
+    if "words" in groups:
+        parts.append(("words", Pipeline([
+            ("text", SentenceText()),
+            ("tfidf", TfidfVectorizer(ngram_range=word_ngrams, min_df=2, sublinear_tf=True,
+                                      token_pattern=r"(?u)\b\w[\w'’-]*\b")),
+        ])))
+    if "chars" in groups:
+        parts.append(("chars", Pipeline([
+            ("text", SentenceText()),
+            ("tfidf", TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, min_df=3,
+                                      sublinear_tf=True, max_features=max_char_features)),
+        ])))
+    for name, transformer in (("lexicon", LexiconFeatures()), ("style", StyleFeatures()),
+                              ("context", ContextFeatures())):
+        if name in groups:
+            parts.append((name, Pipeline([(name, transformer), ("scale", StandardScaler())])))
+    if not parts:
+        raise ValueError("at least one feature group is needed")
+    return FeatureUnion(parts)

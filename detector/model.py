@@ -1,0 +1,171 @@
+"""The estimator: one multi-label model with a sentence-level "uses any technique" decision.
+
+``TechniqueClassifier`` follows scikit-learn's conventions: ``__init__`` stores its
+parameters unchanged, ``fit`` sets the learned state (trailing underscore), and it works
+with ``clone``, ``Pipeline`` and ``GridSearchCV``.  Inputs are ``SentenceInput`` rows (see
+``features``); targets are a 0/1 matrix with one column per label in ``labels``.
+
+Decisions are made in two steps so that they stay consistent: a sentence is flagged when
+its any-technique probability reaches ``any_threshold_``; a flagged sentence lists the
+techniques over their own thresholds, or, if none is, its most likely one.  All thresholds
+come from cross-validation grouped by document, so no document informs its own threshold.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import precision_recall_curve
+from sklearn.model_selection import GroupKFold
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.utils.validation import check_is_fitted
+
+from .features import FEATURE_GROUPS, SentenceInput, build_features
+from .taxonomy import TECHNIQUE_IDS
+
+
+def best_f1_threshold(y_true: np.ndarray, proba: np.ndarray, default: float = 0.5) -> float:
+    """The probability threshold that maximises F1 on these scores (``default`` without positives)."""
+    if y_true.sum() == 0:
+        return 1.0 + 1e-9  # never predict a label the training data never showed
+    precision, recall, thresholds = precision_recall_curve(y_true, proba)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
+    best = int(np.argmax(f1[:-1])) if len(thresholds) else -1
+    return float(thresholds[best]) if best >= 0 else default
+
+
+def decide(any_proba: np.ndarray, technique_proba: np.ndarray, any_threshold: float,
+           thresholds: np.ndarray) -> np.ndarray:
+    """The 0/1 technique decisions: flagged sentences list techniques over threshold, or their best."""
+    flagged = any_proba >= any_threshold
+    over = technique_proba >= thresholds
+    ratio = technique_proba / np.maximum(thresholds, 1e-9)
+    best = np.zeros_like(over)
+    best[np.arange(len(ratio)), np.argmax(ratio, axis=1)] = True
+    none_over = ~over.any(axis=1)
+    decided = np.where(none_over[:, None], best, over) & flagged[:, None]
+    return decided.astype(np.int8)
+
+
+class TechniqueClassifier(ClassifierMixin, BaseEstimator):
+    """Multi-label persuasion-technique classifier over sentences in context.
+
+    Parameters
+    ----------
+    labels: the names of the target columns, in order.
+    feature_groups: which groups of ``features.FEATURE_GROUPS`` to use.
+    C: inverse regularisation strength of the per-technique logistic regressions.
+    any_C: the same for the any-technique regression (``None``: same as ``C``).
+    class_weight: passed to every logistic regression (``None`` or ``"balanced"``).
+    threshold_folds: folds of the grouped cross-validation that sets the thresholds;
+        ``None`` keeps 0.5 everywhere and skips cross-validation.
+    max_char_features: cap on the character n-gram vocabulary.
+    """
+
+    def __init__(
+        self,
+        labels: Sequence[str] = TECHNIQUE_IDS,
+        feature_groups: Sequence[str] = FEATURE_GROUPS,
+        C: float = 4.0,
+        any_C: float | None = None,
+        class_weight: str | None = None,
+        threshold_folds: int | None = 5,
+        max_char_features: int | None = 200_000,
+    ) -> None:
+        self.labels = labels
+        self.feature_groups = feature_groups
+        self.C = C
+        self.any_C = any_C
+        self.class_weight = class_weight
+        self.threshold_folds = threshold_folds
+        self.max_char_features = max_char_features
+
+    # ------------------------------------------------------------------ fitting
+
+    def fit(self, X: Sequence[SentenceInput], y, groups: Sequence | None = None) -> "TechniqueClassifier":
+        """Fit features and heads; with ``threshold_folds``, set thresholds by grouped CV."""
+        Y = np.asarray(y, dtype=np.int8)
+        if Y.ndim != 2 or Y.shape[1] != len(self.labels):
+            raise ValueError(f"y must be a 0/1 matrix with {len(self.labels)} columns")
+        if len(X) != len(Y):
+            raise ValueError("X and y have different lengths")
+        self.classes_ = np.array(self.labels, dtype=object)
+        self.features_ = build_features(self.feature_groups, max_char_features=self.max_char_features)
+        matrix = sparse.csr_matrix(self.features_.fit_transform(X))
+        any_label = Y.max(axis=1)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=ConvergenceWarning)
+            warnings.filterwarnings("ignore", message="Label .* is present in all training examples")
+            warnings.filterwarnings("ignore", message="Label not .* present in all training examples")
+            self.any_classifier_ = self._regression(self.C if self.any_C is None else self.any_C)
+            self.any_classifier_.fit(matrix, any_label)
+            self.technique_classifier_ = OneVsRestClassifier(self._regression(self.C))
+            self.technique_classifier_.fit(matrix, Y)
+        self.any_threshold_ = 0.5
+        self.thresholds_ = np.full(len(self.labels), 0.5)
+        self.cv_metrics_: dict | None = None
+        if self.threshold_folds:
+            self._set_thresholds(X, Y, groups)
+        return self
+
+    def _regression(self, C: float) -> LogisticRegression:
+        # The dual liblinear solver is several times faster here: far more features than sentences.
+        return LogisticRegression(C=C, solver="liblinear", dual=True, class_weight=self.class_weight,
+                                  max_iter=1000)
+
+    def _set_thresholds(self, X: Sequence[SentenceInput], Y: np.ndarray, groups: Sequence | None) -> None:
+        if groups is None:
+            groups = [id(x.document) for x in X]
+        groups = np.asarray(groups)
+        n_folds = min(self.threshold_folds, len(np.unique(groups)))
+        if n_folds < 2:
+            return
+        any_oof = np.zeros(len(X))
+        tech_oof = np.zeros(Y.shape, dtype=np.float64)
+        inner = clone(self).set_params(threshold_folds=None)
+        for train, test in GroupKFold(n_splits=n_folds).split(np.zeros(len(X)), Y, groups):
+            fold = clone(inner).fit([X[i] for i in train], Y[train])
+            any_oof[test], tech_oof[test] = fold.predict_scores([X[i] for i in test])
+        any_label = Y.max(axis=1)
+        self.any_threshold_ = best_f1_threshold(any_label, any_oof)
+        self.thresholds_ = np.array(
+            [best_f1_threshold(Y[:, j], tech_oof[:, j]) for j in range(Y.shape[1])]
+        )
+        from .evaluation import score_decisions  # local: evaluation imports nothing heavy back
+
+        decided = decide(any_oof, tech_oof, self.any_threshold_, self.thresholds_)
+        self.cv_metrics_ = score_decisions(Y, decided, list(self.labels)).to_dict()
+        self.cv_metrics_["folds"] = n_folds
+
+    # ------------------------------------------------------------------ prediction
+
+    def predict_scores(self, X: Sequence[SentenceInput]) -> tuple[np.ndarray, np.ndarray]:
+        """Any-technique probabilities (n,) and per-technique probabilities (n, labels)."""
+        check_is_fitted(self, "features_")
+        if len(X) == 0:
+            return np.zeros(0), np.zeros((0, len(self.classes_)))
+        matrix = sparse.csr_matrix(self.features_.transform(X))
+        any_proba = self.any_classifier_.predict_proba(matrix)[:, -1]
+        if len(self.any_classifier_.classes_) == 1:
+            any_proba = np.full(len(X), float(self.any_classifier_.classes_[0]))
+        return any_proba, self.technique_classifier_.predict_proba(matrix)
+
+    def predict_proba(self, X: Sequence[SentenceInput]) -> np.ndarray:
+        """Per-technique probabilities, shape (n, labels)."""
+        return self.predict_scores(X)[1]
+
+    def predict_any_proba(self, X: Sequence[SentenceInput]) -> np.ndarray:
+        """Probability that each sentence uses any technique, shape (n,)."""
+        return self.predict_scores(X)[0]
+
+    def predict(self, X: Sequence[SentenceInput]) -> np.ndarray:
+        """0/1 technique decisions, shape (n, labels), consistent with the any-technique gate."""
+        any_proba, technique_proba = self.predict_scores(X)
+        return decide(any_proba, technique_proba, self.any_threshold_, self.thresholds_)
