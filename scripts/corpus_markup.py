@@ -25,11 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from detector.errors import DataError  # noqa: E402
+from detector.markup import parse_markup  # noqa: E402
 from detector.taxonomy import TECHNIQUE_IDS  # noqa: E402
 
 SOURCE_DIR = ROOT / "training_data" / "source"
 HEADER = re.compile(r"^=== (.*)$")
-MARKER = re.compile(r"\{\{([^{}|]*)\|([^{}|]*)\}\}")
 HELDOUT_PERCENT = 15
 
 
@@ -42,48 +43,24 @@ def parse_source(path: Path) -> tuple[list[dict], list[str]]:
     """Parse one source file into documents; return them with a list of error messages."""
     docs: list[dict] = []
     errors: list[str] = []
-    current: dict | None = None
-    body: list[tuple[int, str]] = []
+    header: dict | None = None
+    body: list[str] = []
+    body_start = 0
 
     def finish() -> None:
-        if current is None:
+        if header is None:
             return
-        while body and not body[-1][1].strip():
-            body.pop()
-        while body and not body[0][1].strip():
-            body.pop(0)
-        text_parts: list[str] = []
-        spans: list[dict] = []
-        offset = 0
-        for lineno, line in body:
-            line = line.rstrip()
-            pos = 0
-            for m in MARKER.finditer(line):
-                plain = line[pos : m.start()]
-                text_parts.append(plain)
-                offset += len(plain)
-                ids = [t.strip() for t in m.group(1).split(",") if t.strip()]
-                words = m.group(2)
-                if not ids or not words.strip() or words != words.strip():
-                    errors.append(f"{path.name}:{lineno}: bad marker {m.group(0)!r}")
-                for t in ids:
-                    if t not in TECHNIQUE_IDS:
-                        errors.append(f"{path.name}:{lineno}: unknown technique {t!r}")
-                    spans.append({"start": offset, "end": offset + len(words), "technique": t})
-                text_parts.append(words)
-                offset += len(words)
-                pos = m.end()
-            rest = line[pos:]
-            if "{{" in rest or "}}" in rest or "{{" in "".join(text_parts[-3:]):
-                errors.append(f"{path.name}:{lineno}: unbalanced or nested marker")
-            text_parts.append(rest + "\n")
-            offset += len(rest) + 1
-        text = "".join(text_parts).rstrip("\n")
-        current["text"] = text
-        current["spans"] = spans
+        marked = "\n".join(line.rstrip() for line in body).strip("\n")
+        first = body_start + next((i for i, line in enumerate(body) if line.strip()), 0)
+        try:
+            text, spans = parse_markup(marked, path.name, first)
+        except DataError as exc:
+            errors.append(str(exc))
+            return
         if not text.strip():
-            errors.append(f"{path.name}: document {current['id']} is empty")
-        docs.append(current)
+            errors.append(f"{path.name}: document {header['id']} is empty")
+        docs.append({**header, "text": text,
+                     "spans": [{"start": s.start, "end": s.end, "technique": s.technique} for s in spans]})
 
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         m = HEADER.match(line)
@@ -92,14 +69,15 @@ def parse_source(path: Path) -> tuple[list[dict], list[str]]:
             fields = dict(kv.split("=", 1) for kv in m.group(1).split() if "=" in kv)
             if "id" not in fields:
                 errors.append(f"{path.name}:{lineno}: header without id")
-            current = {"id": fields.get("id", f"?{lineno}"), "topic": fields.get("topic", ""),
-                       "register": fields.get("register", ""), "side": fields.get("side", "")}
+            header = {"id": fields.get("id", f"?{lineno}"), "topic": fields.get("topic", ""),
+                      "register": fields.get("register", ""), "side": fields.get("side", "")}
             body = []
-        elif current is None:
+            body_start = lineno + 1
+        elif header is None:
             if line.strip():
                 errors.append(f"{path.name}:{lineno}: text before the first header")
         else:
-            body.append((lineno, line))
+            body.append(line)
     finish()
     return docs, errors
 

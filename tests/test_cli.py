@@ -1,0 +1,139 @@
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import PTC_FIXTURE
+from detector.cli import app
+from detector.taxonomy import TECHNIQUE_IDS
+
+runner = CliRunner()
+ARTICLE = "Harbour vote\nThe council votes on Thursday.\nThis shameful, disgraceful plan was rammed through!\n"
+
+
+@pytest.fixture()
+def article(tmp_path):
+    path = tmp_path / "article.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+def invoke(*args, input=None):
+    return runner.invoke(app, [str(a) for a in args], input=input)
+
+
+def test_techniques_plain_and_json():
+    result = invoke("techniques")
+    assert result.exit_code == 0 and "unsupported_speculation" in result.output
+    rows = json.loads(invoke("techniques", "--json").output)
+    assert [r["id"] for r in rows] == list(TECHNIQUE_IDS)
+
+
+def test_score_json_has_the_documented_shape(article, tiny_model_path):
+    result = invoke("score", article, "--model", tiny_model_path, "--format", "json")
+    assert result.exit_code == 0, result.output
+    documents = json.loads(result.output)
+    assert len(documents) == 1 and documents[0]["document"] == str(article)
+    sentences = documents[0]["sentences"]
+    assert [s["text"] for s in sentences] == ["Harbour vote", "The council votes on Thursday.",
+                                              "This shameful, disgraceful plan was rammed through!"]
+    for s in sentences:
+        assert set(s) == {"start", "end", "text", "score", "techniques"}
+        assert ARTICLE[s["start"]:s["end"]] == s["text"]
+        for t in s["techniques"]:
+            assert set(t) == {"technique", "score"} and t["technique"] in TECHNIQUE_IDS
+
+
+def test_all_scores_lists_every_technique(article, tiny_model_path):
+    result = invoke("score", article, "-m", tiny_model_path, "-f", "jsonl", "--all-scores")
+    document = json.loads(result.output.splitlines()[0])
+    assert all(set(s["all_scores"]) == set(TECHNIQUE_IDS) for s in document["sentences"])
+
+
+def test_directories_stdin_jsonl_and_csv(tmp_path, tiny_model_path):
+    folder = tmp_path / "articles"
+    (folder / "nested").mkdir(parents=True)
+    (folder / "a.txt").write_text("A calm first article.")
+    (folder / "nested" / "b.txt").write_text("A shameful second article!")
+    (folder / "ignored.md").write_text("not scored")
+    jsonl = invoke("score", folder, "-m", tiny_model_path, "-f", "jsonl")
+    assert [json.loads(line)["document"] for line in jsonl.output.splitlines()] == [
+        str(folder / "a.txt"), str(folder / "nested" / "b.txt")]
+    piped = invoke("score", "-", "-m", tiny_model_path, "-f", "csv", input="One sentence. Two sentences.")
+    rows = list(csv.DictReader(io.StringIO(piped.output)))
+    assert [r["text"] for r in rows] == ["One sentence.", "Two sentences."]
+    assert rows[0]["document"] == "<stdin>" and set(rows[0]) >= {"start", "end", "score", "flagged", "techniques"}
+
+
+def test_text_view_marks_flagged_sentences(article, tiny_model_path):
+    result = invoke("score", article, "-m", tiny_model_path)
+    assert result.exit_code == 0
+    assert "3 sentences" in result.output and "This shameful" in result.output
+
+
+def test_output_file_is_written_whole(article, tiny_model_path, tmp_path):
+    out = tmp_path / "out" / "scores.json"
+    result = invoke("score", article, "-m", tiny_model_path, "-f", "json", "-o", out)
+    assert result.exit_code == 0 and result.output == ""
+    assert json.loads(out.read_text())[0]["document"] == str(article)
+
+
+def test_failed_command_writes_no_output_file(tmp_path, tiny_model_path, article):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"caf\xe9 au lait")
+    out = tmp_path / "scores.jsonl"
+    result = invoke("score", article, bad, "-m", tiny_model_path, "-f", "jsonl", "-o", out)
+    assert result.exit_code == 2
+    assert "bad.txt" in result.output and "UTF-8" in result.output and "Traceback" not in result.output
+    assert not out.exists() and list(tmp_path.glob(".scores*")) == []
+
+
+@pytest.mark.parametrize("args, message", [
+    (["score", "missing.txt"], "no such file"),
+    (["score", "{article}", "--format", "xml"], "unknown format"),
+    (["score", "{article}", "--model", "{article}"], "not a detector model"),
+    (["evaluate", "{article}"], "cannot tell the data format"),
+    (["train", "missing.jsonl", "--out", "m.joblib"], "no such file"),
+])
+def test_bad_input_exits_2_with_a_message(args, message, article):
+    result = invoke(*[a.format(article=article) for a in args])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_data_errors_name_the_line(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "ok.", "spans": []}\n{"text": "x", "spans": [{"start": 0, "end": 1, "technique": "spin"}]}\n')
+    result = invoke("evaluate", bad)
+    assert result.exit_code == 2 and "bad.jsonl:2" in result.output and "loaded_language" in result.output
+
+
+def test_train_then_evaluate(tiny_jsonl, tmp_path):
+    model = tmp_path / "model.joblib"
+    trained = invoke("train", tiny_jsonl, "--out", model, "--folds", "3")
+    assert trained.exit_code == 0, trained.output
+    assert "cross-validated" in trained.output and "any technique" in trained.output and model.is_file()
+    evaluated = invoke("evaluate", tiny_jsonl, "--model", model, "--json")
+    report = json.loads(evaluated.output)
+    assert set(report) == {"sentences", "any", "micro", "macro", "techniques"}
+    assert report["sentences"] > 40 and set(report["techniques"]) == set(TECHNIQUE_IDS)
+
+
+def test_evaluate_reads_the_ptc_layout(tiny_model_path):
+    result = invoke("evaluate", PTC_FIXTURE / "articles", "--labels", PTC_FIXTURE / "labels",
+                    "--model", tiny_model_path, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["sentences"] == 9
+
+
+def test_help_and_techniques_do_not_import_heavy_modules():
+    code = ("import sys\nfrom typer.testing import CliRunner\nfrom detector.cli import app\n"
+            "r = CliRunner()\nassert r.invoke(app, ['--help']).exit_code == 0\n"
+            "assert r.invoke(app, ['techniques']).exit_code == 0\n"
+            "heavy = [m for m in ('sklearn', 'nltk', 'numpy', 'scipy') if m in sys.modules]\n"
+            "assert not heavy, heavy\n")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,0 +1,54 @@
+import pytest
+
+from detector import DetectorError, Document, train
+
+ARTICLE = ("Harbour vote on Thursday\n"
+           "The council will vote on Thursday on the harbour plan.\n"
+           "This shameful plan is a disgrace, and spineless bean-counters rammed it through!\n"
+           "Either you stand with us or you stand with the developers.")
+
+
+def test_score_returns_sentences_with_offsets_and_scores(tiny_detector):
+    results = tiny_detector.score(ARTICLE)
+    assert len(results) == 4
+    for s in results:
+        assert ARTICLE[s.start:s.end] == s.text
+        assert 0.0 <= s.score <= 1.0
+        assert set(s.all_scores) == set(tiny_detector.labels)
+        assert s.flagged == bool(s.techniques)
+        for t in s.techniques:
+            assert t.score == s.all_scores[t.technique]
+    assert results[2].flagged and "loaded_language" in [t.technique for t in results[2].techniques]
+    assert results[2].score > results[1].score
+
+
+def test_score_many_keeps_order_and_matches_score(tiny_detector):
+    texts = [ARTICLE, "", "The bus left at noon.", "A disgraceful, shameful betrayal!"] * 20
+    many = list(tiny_detector.score_many(iter(texts)))
+    assert len(many) == len(texts)
+    assert many[1] == []
+    assert [[s.to_dict(True) for s in r] for r in many[:4]] == [[s.to_dict(True) for s in tiny_detector.score(t)] for t in texts[:4]]
+
+
+def test_score_many_in_parallel_matches_one_process(tiny_detector, tiny_model_path):
+    from detector import Detector
+
+    detector = Detector.load(tiny_model_path)
+    texts = [f"{ARTICLE}\nLine {i} of the shameful saga." for i in range(150)]
+    serial = [[s.to_dict(True) for s in r] for r in detector.score_many(texts)]
+    parallel = [[s.to_dict(True) for s in r] for r in detector.score_many(texts, n_jobs=2)]
+    assert parallel == serial
+
+
+def test_training_needs_labels_and_negatives():
+    with pytest.raises(DetectorError, match="no training documents"):
+        train([])
+    with pytest.raises(DetectorError, match="no labelled technique"):
+        train([Document("a", "Plain text. More plain text.")])
+
+
+def test_training_records_what_it_was_trained_on(tiny_detector, documents):
+    meta = tiny_detector.metadata
+    assert meta["training_documents"] == len(documents)
+    assert meta["cv_metrics"]["folds"] == 3
+    assert 0 < meta["any_threshold"] <= 1

@@ -1,0 +1,66 @@
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, GroupKFold
+from sklearn.pipeline import Pipeline
+
+from detector.detector import training_inputs
+from detector.model import TechniqueClassifier, best_f1_threshold, decide
+from detector.taxonomy import TECHNIQUE_IDS
+
+
+@pytest.fixture(scope="module")
+def data(documents):
+    return training_inputs(documents, TECHNIQUE_IDS)
+
+
+def test_parameters_are_stored_unchanged_and_clone_works():
+    model = TechniqueClassifier(C=2.5, feature_groups=("words", "style"), threshold_folds=None)
+    assert model.get_params()["C"] == 2.5 and model.feature_groups == ("words", "style")
+    copy = clone(model)
+    assert copy.get_params() == model.get_params() and not hasattr(copy, "features_")
+
+
+def test_fit_sets_learned_state_and_predicts_consistent_decisions(data):
+    X, Y, groups = data
+    model = TechniqueClassifier(threshold_folds=3).fit(X, Y, groups=groups)
+    assert list(model.classes_) == list(TECHNIQUE_IDS)
+    any_proba, technique_proba = model.predict_scores(X)
+    assert any_proba.shape == (len(X),) and technique_proba.shape == (len(X), len(TECHNIQUE_IDS))
+    assert ((0 <= technique_proba) & (technique_proba <= 1)).all()
+    decisions = model.predict(X)
+    flagged = any_proba >= model.any_threshold_
+    assert (decisions.any(axis=1) == flagged).all()
+    assert model.cv_metrics_["folds"] == 3
+    assert model.score(X, Y) >= 0  # ClassifierMixin's subset accuracy works on the decisions
+
+
+def test_works_inside_pipeline_and_grid_search(data):
+    X, Y, groups = data
+    pipeline = Pipeline([("model", TechniqueClassifier(threshold_folds=None, feature_groups=("words",)))])
+    pipeline.fit(X, Y)
+    assert pipeline.predict(X).shape == Y.shape
+    search = GridSearchCV(TechniqueClassifier(threshold_folds=None, feature_groups=("words", "lexicon")),
+                          {"C": [0.5, 4.0]}, cv=GroupKFold(n_splits=2))
+    search.fit(X, Y, groups=groups)
+    assert search.best_params_["C"] in (0.5, 4.0)
+
+
+def test_unfitted_model_refuses_to_predict(data):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        TechniqueClassifier().predict(data[0])
+
+
+def test_decide_lists_the_best_technique_when_flagged_but_none_passes():
+    any_proba = np.array([0.9, 0.2])
+    technique_proba = np.array([[0.3, 0.1], [0.9, 0.9]])
+    decided = decide(any_proba, technique_proba, 0.5, np.array([0.5, 0.5]))
+    assert decided.tolist() == [[1, 0], [0, 0]]
+
+
+def test_best_threshold_separates_clean_scores():
+    y = np.array([0, 0, 1, 1])
+    assert 0.2 < best_f1_threshold(y, np.array([0.1, 0.2, 0.8, 0.9])) <= 0.8
+    assert best_f1_threshold(np.zeros(3, dtype=int), np.array([0.1, 0.5, 0.9])) > 1

@@ -1,0 +1,117 @@
+"""Health of the project's own corpus in training_data/ (issue: the shipped corpus)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from detector import read_corpus
+from detector.taxonomy import TECHNIQUE_IDS
+
+DATA = Path(__file__).resolve().parents[1] / "training_data"
+SPLITS = ("train", "heldout")
+
+
+def _load_markup_tool():
+    spec = importlib.util.spec_from_file_location("corpus_markup", DATA.parent / "scripts" / "corpus_markup.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def records() -> dict[str, list[dict]]:
+    return {split: [json.loads(line) for line in (DATA / f"{split}.jsonl").read_text("utf-8").splitlines()]
+            for split in SPLITS}
+
+
+@pytest.fixture(scope="module")
+def documents():
+    return {split: read_corpus(DATA / f"{split}.jsonl") for split in SPLITS}
+
+
+@pytest.fixture(scope="module")
+def sentences(documents):
+    """(document id, sentence text, labels) for every sentence of both splits."""
+    rows = []
+    for docs in documents.values():
+        for doc in docs:
+            units = doc.sentences()
+            rows += [(doc.id, u.text, labels) for u, labels in zip(units, doc.sentence_labels(units))]
+    return rows
+
+
+def test_jsonl_matches_the_annotated_sources(records):
+    tool = _load_markup_tool()
+    built, errors = tool.load_all(sorted((DATA / "source").glob("*.txt")))
+    assert errors == []
+    by_id = {d["id"]: d for d in built}
+    written = [r for split in SPLITS for r in records[split]]
+    assert sorted(by_id) == sorted(r["id"] for r in written), "run: python scripts/corpus_markup.py build"
+    for record in written:
+        assert record == by_id[record["id"]], f"{record['id']} is stale; run the build"
+
+
+def test_split_is_fixed_by_document_and_about_fifteen_percent(records):
+    tool = _load_markup_tool()
+    for split in SPLITS:
+        assert all(tool.heldout(r["id"]) == (split == "heldout") for r in records[split])
+    share = len(records["heldout"]) / (len(records["heldout"]) + len(records["train"]))
+    assert 0.10 <= share <= 0.20
+
+
+def test_spans_fall_on_word_boundaries(records):
+    for record in (r for split in SPLITS for r in records[split]):
+        text = record["text"]
+        for span in record["spans"]:
+            start, end = span["start"], span["end"]
+            assert span["technique"] in TECHNIQUE_IDS
+            assert 0 <= start < end <= len(text)
+            piece = text[start:end]
+            assert piece == piece.strip(), (record["id"], piece)
+            assert start == 0 or not (text[start - 1].isalnum() and text[start].isalnum()), (record["id"], piece)
+            assert end == len(text) or not (text[end - 1].isalnum() and text[end].isalnum()), (record["id"], piece)
+
+
+def test_corpus_size_and_balance(records, sentences):
+    all_records = [r for split in SPLITS for r in records[split]]
+    assert len(all_records) >= 1000
+    assert len(sentences) >= 10_000
+    clean = sum(1 for _, _, labels in sentences if not labels)
+    assert clean / len(sentences) >= 0.55
+    per_technique = Counter(t for _, _, labels in sentences for t in labels)
+    short = {t: per_technique[t] for t in TECHNIQUE_IDS if per_technique[t] < 250}
+    assert not short, f"techniques under 250 sentences: {short}"
+
+
+def test_topics_are_varied_and_none_dominates(records):
+    topics = Counter(r["topic"] for split in SPLITS for r in records[split])
+    total = sum(topics.values())
+    assert len(topics) >= 30
+    assert max(topics.values()) <= 0.10 * total, topics.most_common(3)
+    registers = Counter(r["register"] for split in SPLITS for r in records[split])
+    assert len(registers) >= 8
+
+
+def test_no_identical_or_near_identical_sentences(sentences):
+    tool = _load_markup_tool()
+    texts = [text for _, text, _ in sentences]
+    pairs = tool.near_duplicates(texts, threshold=0.9)
+    # A repetition label is, by definition, a phrase said again in the same document;
+    # only those pairs may be near-identical.
+    offending = [(sentences[i], sentences[j]) for i, j, _ in pairs
+                 if not (sentences[i][0] == sentences[j][0]
+                         and "repetition" in (sentences[i][2] | sentences[j][2]))]
+    assert not offending, offending[:5]
+
+
+def test_guidelines_and_datasheet_cover_every_technique():
+    guide = (DATA / "GUIDELINES.md").read_text("utf-8")
+    for technique in TECHNIQUE_IDS:
+        assert re.search(rf"^#+ .*{technique}", guide, re.M), technique
+    assert (DATA / "DATASHEET.md").is_file()
