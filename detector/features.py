@@ -7,7 +7,8 @@ the context, e.g. a phrase repeated earlier in the same article.  Feature groups
 * word and character n-grams (TF-IDF), built in ``build_features``;
 * ``LexiconFeatures``: counts of words from the lexicons in ``detector/data/lexicons``;
 * ``StyleFeatures``: length, punctuation, quotes, capitals, pronouns;
-* ``ContextFeatures``: repetition within the document, position, the document's overall tone.
+* ``ContextFeatures``: repetition within the document, position, the document's overall tone;
+* ``embeddings.EmbeddingFeatures``: a static sentence embedding distilled from a transformer.
 """
 
 from __future__ import annotations
@@ -265,11 +266,17 @@ class SentenceText(TransformerMixin, BaseEstimator):
         return [x.text for x in X]
 
 
-FEATURE_GROUPS = ("words", "chars", "lexicon", "style", "context")
+FEATURE_GROUPS = ("words", "chars", "lexicon", "style", "context", "embedding")
+# Character n-grams cost half the scoring time and add nothing measurable once the
+# embedding is there (docs/benchmarks.md, ablation), so the default leaves them out.
+DEFAULT_FEATURE_GROUPS = ("words", "lexicon", "style", "context", "embedding")
+# The 256 embedding dimensions together would outweigh the n-grams after scaling; this
+# weight (chosen on the any-technique F1 of grouped cross-validation) keeps them a complement.
+_EMBEDDING_WEIGHT = 0.1
 
 
 def build_features(
-    groups: Sequence[str] = FEATURE_GROUPS,
+    groups: Sequence[str] = DEFAULT_FEATURE_GROUPS,
     word_ngrams: tuple[int, int] = (1, 2),
     char_ngrams: tuple[int, int] = (2, 5),
     max_char_features: int | None = 200_000,
@@ -295,6 +302,12 @@ def build_features(
                               ("context", ContextFeatures())):
         if name in groups:
             parts.append((name, Pipeline([(name, transformer), ("scale", StandardScaler())])))
+    weights = {}
+    if "embedding" in groups:
+        from .embeddings import EmbeddingFeatures
+
+        parts.append(("embedding", Pipeline([("embedding", EmbeddingFeatures()), ("scale", StandardScaler())])))
+        weights["embedding"] = _EMBEDDING_WEIGHT
     if not parts:
         raise ValueError("at least one feature group is needed")
-    return FeatureUnion(parts)
+    return FeatureUnion(parts, transformer_weights=weights or None)

@@ -26,7 +26,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.utils.validation import check_is_fitted
 
-from .features import FEATURE_GROUPS, SentenceInput, build_features
+from .features import DEFAULT_FEATURE_GROUPS, SentenceInput, build_features
 from .taxonomy import TECHNIQUE_IDS
 
 
@@ -60,7 +60,7 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     labels: the names of the target columns, in order.
-    feature_groups: which groups of ``features.FEATURE_GROUPS`` to use.
+    feature_groups: which of ``features.FEATURE_GROUPS`` to use (default: all but character n-grams).
     C: inverse regularisation strength of the per-technique logistic regressions.
     any_C: the same for the any-technique regression (``None``: same as ``C``).
     class_weight: passed to every logistic regression (``None`` or ``"balanced"``).
@@ -72,7 +72,7 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         labels: Sequence[str] = TECHNIQUE_IDS,
-        feature_groups: Sequence[str] = FEATURE_GROUPS,
+        feature_groups: Sequence[str] = DEFAULT_FEATURE_GROUPS,
         C: float = 4.0,
         any_C: float | None = None,
         class_weight: str | None = None,
