@@ -50,6 +50,7 @@ _WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
 class _Lexicon:
     words: dict[str, tuple[int, ...]]
     prefixes: dict[int, dict[str, tuple[int, ...]]]
+    prefix_lengths: tuple[int, ...]
     phrases: tuple[tuple[int, re.Pattern[str]], ...]
 
 
@@ -86,33 +87,45 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         {w: tuple(v) for w, v in words.items()},
         {n: {s: tuple(v) for s, v in d.items()} for n, d in prefixes.items()},
+        tuple(sorted(prefixes)),
         tuple(phrases),
     )
 
 
+# Lexicon counts of recently seen sentences: LexiconFeatures and ContextFeatures both need
+# them for the same batch, and counting is the costliest step of feature extraction.
+_RECENT_COUNTS: dict[str, np.ndarray] = {}
+_RECENT_LIMIT = 100_000
+
+
 def lexicon_counts(texts: Sequence[str]) -> np.ndarray:
     """For each text, how many words or phrases of each lexicon category it contains."""
-    lex = _lexicon()
-    lengths = sorted(lex.prefixes)
     out = np.zeros((len(texts), len(lexicon_names())), dtype=np.float64)
     for row, text in enumerate(texts):
-        lower = text.lower()
-        counts = out[row]
-        for token in _WORD.findall(lower):
-            hit = lex.words.get(token)
-            if hit:
-                for i in hit:
-                    counts[i] += 1
-            for n in lengths:
-                if n > len(token):
-                    break
-                hit = lex.prefixes[n].get(token[:n])
-                if hit:
-                    for i in hit:
-                        counts[i] += 1
-        for i, pattern in lex.phrases:
-            counts[i] += len(pattern.findall(lower))
+        counts = _RECENT_COUNTS.get(text)
+        if counts is None:
+            if len(_RECENT_COUNTS) >= _RECENT_LIMIT:
+                _RECENT_COUNTS.clear()
+            counts = _RECENT_COUNTS[text] = _count_lexicon(text)
+        out[row] = counts
     return out
+
+
+def _count_lexicon(text: str) -> np.ndarray:
+    lex = _lexicon()
+    counts = np.zeros(len(lexicon_names()), dtype=np.float64)
+    lower = text.lower()
+    for token in _WORD.findall(lower):
+        for i in lex.words.get(token, ()):
+            counts[i] += 1
+        for n in lex.prefix_lengths:
+            if n > len(token):
+                break
+            for i in lex.prefixes[n].get(token[:n], ()):
+                counts[i] += 1
+    for i, pattern in lex.phrases:
+        counts[i] += len(pattern.findall(lower))
+    return counts
 
 
 class LexiconFeatures(TransformerMixin, BaseEstimator):

@@ -45,11 +45,43 @@ def main() -> int:
     if articles.is_dir():
         metrics["ptc_train"] = evaluate(detector, read_corpus(articles, "ptc", labels)).to_dict()
     (args.out.parent / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    write_card_figures(args.out.parent / "MODEL_CARD.md", metrics, detector.metadata)
     for name, figures in metrics.items():
         any_ = figures["any"]
         print(f"{name:18s} any P {any_['precision']:.3f} R {any_['recall']:.3f} F1 {any_['f1']:.3f}  "
               f"micro F1 {figures['micro']['f1']:.3f}  macro F1 {figures['macro']['f1']:.3f}")
     return 0
+
+
+def _table(figures: dict) -> str:
+    lines = ["| | precision | recall | F1 | support |", "| --- | --- | --- | --- | --- |"]
+    for name in ("any", "micro", "macro"):
+        s = figures[name]
+        label = {"any": "any technique (sentences)", "micro": "techniques, micro average",
+                 "macro": "techniques, macro average"}[name]
+        lines.append(f"| **{label}** | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |")
+    for technique, s in figures["techniques"].items():
+        if s["support"]:
+            lines.append(f"| {technique} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |")
+    return "\n".join(lines)
+
+
+def write_card_figures(card: Path, metrics: dict, metadata: dict) -> None:
+    """Put the measured figures between the figure markers of the model card."""
+    titles = {"heldout": "Held-out split of the project's corpus (never seen in training)",
+              "ptc_train": "Real news: PTC training split (never seen in training; research-only data)",
+              "cross_validation": "Grouped cross-validation on the training split (sets the thresholds)"}
+    parts = [f"Measured by `python scripts/train_default_model.py` on {metadata['created'][:10]}; "
+             f"trained on {metadata['training_documents']} documents, {metadata['training_sentences']} "
+             f"sentences (SHA-256 of the training data `{metadata['training_sha256'][:16]}…`)."]
+    for key in ("heldout", "ptc_train", "cross_validation"):
+        if key in metrics:
+            parts += ["", f"### {titles[key]}", "", f"{metrics[key]['sentences']} sentences.", "", _table(metrics[key])]
+    start, end = "<!-- figures:start -->", "<!-- figures:end -->"
+    text = card.read_text(encoding="utf-8")
+    head, rest = text.split(start, 1)
+    tail = rest.split(end, 1)[1]
+    card.write_text(head + start + "\n" + "\n".join(parts) + "\n" + end + tail, encoding="utf-8")
 
 
 if __name__ == "__main__":
