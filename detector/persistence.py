@@ -30,15 +30,9 @@ class ModelVersionWarning(UserWarning):
 
 def default_model_path() -> Path:
     """Where the shipped model lives: ``detector/models`` when installed, ``models/`` in a checkout."""
-    try:
-        from importlib import resources
-
-        installed = Path(str(resources.files("detector.models"))) / DEFAULT_MODEL_NAME
-        if installed.exists():
-            return installed
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parent.parent / "models" / DEFAULT_MODEL_NAME
+    package = Path(__file__).resolve().parent
+    installed = package / "models" / DEFAULT_MODEL_NAME
+    return installed if installed.exists() else package.parent / "models" / DEFAULT_MODEL_NAME
 
 
 @contextmanager
