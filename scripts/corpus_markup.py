@@ -11,6 +11,7 @@ into character spans and writes the native JSONL corpus, split by document into
 
     python scripts/corpus_markup.py check [FILES...]   # errors, counts, near-duplicates
     python scripts/corpus_markup.py build              # write the JSONL corpus
+    python scripts/corpus_markup.py datasheet          # refresh the counts in DATASHEET.md
 """
 
 from __future__ import annotations
@@ -191,12 +192,45 @@ def build() -> int:
     return 0
 
 
+def datasheet() -> int:
+    """Rewrite the counts section of training_data/DATASHEET.md from the built JSONL files."""
+    from detector import read_corpus
+
+    rows = []
+    for split in ("train", "heldout"):
+        records = [json.loads(line) for line in (ROOT / "training_data" / f"{split}.jsonl").open(encoding="utf-8")]
+        for record, doc in zip(records, read_corpus(ROOT / "training_data" / f"{split}.jsonl")):
+            rows.append((split, record, doc.sentence_labels()))
+    n_sentences = sum(len(labels) for _, _, labels in rows)
+    clean = sum(1 for _, _, labels in rows for l in labels if not l)
+    per_split = Counter(split for split, _, _ in rows)
+    per_technique = Counter(t for _, _, labels in rows for l in labels for t in l)
+    spans = Counter(s["technique"] for _, r, _ in rows for s in r["spans"])
+    out = [f"Documents: {len(rows)} (train {per_split['train']}, held-out {per_split['heldout']}); "
+           f"sentences: {n_sentences}; sentences with no technique: {clean} ({clean / n_sentences:.1%}).", "",
+           "| technique | sentences | spans |", "| --- | --- | --- |"]
+    out += [f"| {t} | {per_technique[t]} | {spans[t]} |" for t in TECHNIQUE_IDS]
+    for field, title in (("register", "register"), ("topic", "topic"), ("side", "political side")):
+        counts = Counter(r[field] for _, r, _ in rows)
+        out += ["", f"| {title} | documents | share |", "| --- | --- | --- |"]
+        out += [f"| {k} | {v} | {v / len(rows):.1%} |" for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    path = ROOT / "training_data" / "DATASHEET.md"
+    text = path.read_text(encoding="utf-8")
+    start, end = "<!-- counts:start -->", "<!-- counts:end -->"
+    head, rest = text.split(start, 1)
+    path.write_text(head + start + "\n" + "\n".join(out) + "\n" + end + rest.split(end, 1)[1], encoding="utf-8")
+    print(f"counts written to {path}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"check", "build"}:
+    if not argv or argv[0] not in {"check", "build", "datasheet"}:
         print(__doc__)
         return 2
     if argv[0] == "build":
         return build()
+    if argv[0] == "datasheet":
+        return datasheet()
     all_files = sorted(SOURCE_DIR.glob("*.txt"))
     focus_files = [Path(a).resolve() for a in argv[1:]]
     docs, errors = load_all(all_files if not focus_files else sorted(set(all_files) | set(focus_files)))
