@@ -144,7 +144,7 @@ def score(
         for index, (name, sentences) in enumerate(zip(names, detector.score_many(texts))):
             out.write(fmt.document(DocumentResult(name, sentences), index, all_scores))
             out.flush()
-        out.write(fmt.footer if documents or output_format != "json" else "")
+        out.write(fmt.footer)
 
     if output is None:
         write(sys.stdout)

@@ -23,6 +23,14 @@ sys.path.insert(0, str(ROOT))
 
 from detector import evaluate, read_corpus, train  # noqa: E402
 
+# The shipped model leaves out the style and document-context groups.  They describe how the
+# project's corpus is laid out (its headline habits, how densely a document uses techniques)
+# more than how propaganda reads, and on real news they cost ranking quality: trained on the
+# corpus and scored on PTC, average precision for "any technique" is 0.49 without them and
+# 0.46 with them (see the model card).  Trained on real news itself they help a little, so the
+# library's default keeps them (docs/benchmarks.md).
+SHIPPED_FEATURE_GROUPS = ("words", "lexicon", "embedding")
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -35,7 +43,7 @@ def main() -> int:
     training = read_corpus(ROOT / "training_data" / "train.jsonl")
     heldout = read_corpus(ROOT / "training_data" / "heldout.jsonl")
     started = time.perf_counter()
-    detector = train(training)
+    detector = train(training, feature_groups=SHIPPED_FEATURE_GROUPS)
     detector.save(args.out)
     print(f"trained in {time.perf_counter() - started:.0f} s -> {args.out}")
 

@@ -1,0 +1,39 @@
+import csv
+import io
+import json
+
+from detector.reports import render
+from detector.results import DocumentResult, SentenceResult, TechniqueScore
+
+SCORES = {"loaded_language": 0.91, "doubt": 0.12}
+RESULTS = [
+    DocumentResult("a.txt", [
+        SentenceResult(0, 9, "Calm one.", 0.1, (), dict.fromkeys(SCORES, 0.05)),
+        SentenceResult(10, 24, "Shameful plan!", 0.95, (TechniqueScore("loaded_language", 0.91),), SCORES),
+    ]),
+    DocumentResult("empty.txt", []),
+]
+
+
+def test_json_and_jsonl_round_trip():
+    documents = json.loads(render(RESULTS, "json"))
+    assert [d["document"] for d in documents] == ["a.txt", "empty.txt"]
+    assert documents[0]["sentences"][1]["techniques"] == [{"technique": "loaded_language", "score": 0.91}]
+    assert "all_scores" not in documents[0]["sentences"][0]
+    lines = render(RESULTS, "jsonl", all_scores=True).splitlines()
+    assert len(lines) == 2 and json.loads(lines[0])["sentences"][1]["all_scores"] == SCORES
+    assert json.loads(render([], "json")) == []
+
+
+def test_csv_has_one_row_per_sentence_and_optional_score_columns():
+    rows = list(csv.DictReader(io.StringIO(render(RESULTS, "csv", all_scores=True))))
+    assert len(rows) == 2
+    assert rows[1]["flagged"] == "1" and rows[1]["techniques"] == "loaded_language"
+    assert rows[1]["loaded_language"] == "0.9100" and rows[0]["flagged"] == "0"
+
+
+def test_text_view_summarises_each_document():
+    text = render(RESULTS, "text")
+    assert "a.txt: 2 sentences, 1 flagged" in text
+    assert ">> Shameful plan!" in text and "loaded_language 0.91" in text
+    assert "empty.txt: 0 sentences, 0 flagged" in text
