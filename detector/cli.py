@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from collections import deque
 import warnings
 from pathlib import Path
 from typing import Callable, Iterator, List, Optional, TypeVar
@@ -27,6 +28,9 @@ app = typer.Typer(
 )
 
 F = TypeVar("F", bound=Callable)
+
+_TRUST_HELP = ("Load a joblib model file that is not the shipped one. Joblib (pickle) files can run code "
+               "when loaded: use only files you trust; .skops files need no trust.")
 
 
 def _fail(message: str, code: int) -> None:
@@ -52,7 +56,11 @@ def handles_errors(command: F) -> F:
             _fail("interrupted", 130)
         except (typer.Exit, typer.Abort):
             raise
-        except Exception as exc:  # a bug: say so plainly, keep the exit code distinct
+        except Exception as exc:
+            if type(exc).__name__ in ("TerminatedWorkerError", "BrokenProcessPool"):
+                # Not a bug: the system (or a person) killed a worker process, often for memory.
+                _fail("a worker process died (killed, or out of memory); nothing incomplete was written", 1)
+            # Anything else is a bug: say so plainly, keep the exit code distinct.
             import traceback
 
             traceback.print_exc()
@@ -82,77 +90,106 @@ def techniques(as_json: bool = typer.Option(False, "--json", help="Print the tax
 # ---------------------------------------------------------------------- score
 
 
-def _input_files(paths: List[str]) -> Iterator[tuple[str, Path | None]]:
-    """(name, path) for every document to score; path None is standard input."""
-    for raw in paths:
-        if raw == "-":
-            yield "<stdin>", None
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*.txt") if p.is_file())
-            if not found:
-                raise DetectorError(f"{raw}: no *.txt files in this directory")
-            for p in found:
-                yield str(p), p
-        elif path.is_file():
-            yield raw, path
-        else:
-            raise DetectorError(f"{raw}: no such file or directory")
-
-
-def _read_document(name: str, path: Path | None) -> str:
-    try:
-        if path is None:
-            return sys.stdin.buffer.read().decode("utf-8")
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DetectorError(f"{name}: not UTF-8 text (undecodable byte at offset {exc.start})") from None
-    except OSError as exc:
-        raise DetectorError(f"{name}: cannot read ({exc.strerror})") from None
-
-
 @app.command()
 @handles_errors
 def score(
-    paths: Optional[List[str]] = typer.Argument(None, help="Files, directories (all *.txt inside) or - for standard input."),
+    paths: Optional[List[str]] = typer.Argument(
+        None, help="Text files, directories (all *.txt inside), .jsonl/.csv/.tsv corpora, or - for standard input."),
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model file (default: the shipped model)."),
-    output_format: str = typer.Option("text", "--format", "-f", help="text, json, jsonl or csv."),
+    output_format: str = typer.Option("text", "--format", "-f", help="text, json, jsonl, csv or html (one self-contained page)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of standard output."),
     all_scores: bool = typer.Option(False, "--all-scores", help="Include every technique's score."),
+    explain: bool = typer.Option(False, "--explain", help="Show the words that drove each detected technique."),
+    summary: bool = typer.Option(False, "--summary", help="One line per document: sentences, flagged, top techniques."),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes (-1: all cores); output order is unchanged."),
+    text_column: str = typer.Option("text", "--text-column", help="The text column of .csv/.tsv inputs."),
+    skip_errors: bool = typer.Option(False, "--skip-errors", help="Skip unreadable files with a warning instead of failing at the end."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted JSONL --output run, skipping documents already written."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on standard error."),
+    trust_model: bool = typer.Option(False, "--trust-model", help=_TRUST_HELP),
 ) -> None:
     """Score articles: every sentence with its techniques and scores."""
-    from .reports import FORMATS, OUTPUT_FORMATS
+    from .reports import OUTPUT_FORMATS, SUMMARY, new_writer
+    from .sources import find_inputs, read_inputs
 
     if output_format not in OUTPUT_FORMATS:
         raise DetectorError(f"unknown format {output_format!r}; use one of {', '.join(OUTPUT_FORMATS)}")
+    if jobs == 0 or jobs < -1:
+        raise DetectorError("--jobs must be a positive number of processes, or -1 for all cores")
+    resumable = output is not None and output_format == "jsonl" and not summary
+    if resume and not resumable:
+        raise DetectorError("--resume needs --output FILE with --format jsonl")
     if not paths:
         if sys.stdin.isatty():
             raise DetectorError("give files or directories to score, or - to read standard input")
         paths = ["-"]
-    documents = list(_input_files(paths))
+    inputs = find_inputs(paths)
     from .detector import Detector
+    from .outputs import open_output, partial_path, resume_point
+    from .progress import ScoreProgress, progress_enabled
     from .results import DocumentResult
 
-    detector = Detector.load(model)
-    names = [name for name, _ in documents]
-    texts = (_read_document(name, path) for name, path in documents)
-    fmt = FORMATS[output_format]
+    detector = Detector.load(model, trusted=trust_model)
+    writer = SUMMARY if summary else new_writer(output_format)
+    # The HTML report and the terminal view exist to show why sentences were flagged,
+    # so they always carry the evidence.
+    visual = output_format == "html"
+    if output_format == "text" and output is None and not summary:
+        from .terminal import TerminalReport, wants_colour
+
+        if wants_colour(sys.stdout):
+            writer, visual = TerminalReport(), True
+    explain = explain or (visual and not summary)
+    done = resume_point(output) if resume else set()
+
+    problems = []
+
+    def on_problem(problem) -> None:
+        problems.append(problem)
+        if skip_errors:
+            warnings.warn(f"skipped {problem}")
+
+    pending: deque = deque()  # documents handed to the scorer, awaiting their results
+
+    def texts() -> Iterator[str]:
+        for document in read_inputs(inputs, on_problem, text_column=text_column):
+            if document.name not in done:
+                pending.append(document)
+                yield document.text
+
+    # A bar over the documents when there are several and a person is watching; it would
+    # only garble a coloured view drawn on the same terminal.
+    show = progress_enabled(quiet) and (len(inputs) > 1 or any(i.kind != "text" for i in inputs)) \
+        and (output is not None or not sys.stdout.isatty())
+    total = len(inputs) if all(i.kind == "text" for i in inputs) and not done else None
 
     def write(out) -> None:
-        out.write(fmt.header)
-        for index, (name, sentences) in enumerate(zip(names, detector.score_many(texts))):
-            out.write(fmt.document(DocumentResult(name, sentences), index, all_scores))
-            out.flush()
-        out.write(fmt.footer)
+        out.write("" if done else writer.start())
+        scored = detector.score_many(texts(), n_jobs=jobs, explain=explain)
+        with ScoreProgress(total, show) as progress:
+            for index, sentences in enumerate(scored, start=len(done)):
+                document = pending.popleft()
+                out.write(writer.write(DocumentResult(document.name, sentences, document.text), index, all_scores))
+                out.flush()
+                progress.advance(len(sentences))
+        out.write(writer.finish())
+        if problems and not skip_errors:
+            # The readable documents are written (to the terminal); the run still fails, so a
+            # named output file is not replaced by an incomplete result.
+            raise DetectorError("could not read " + "; ".join(map(str, problems))
+                                + " (the other documents were scored; --skip-errors skips such files)")
 
     if output is None:
         write(sys.stdout)
         return
-    from .persistence import atomic_path
-
-    with atomic_path(output) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
-        write(out)
+    try:
+        with open_output(output, resumable=resumable, resume=resume) as out:
+            write(out)
+    except BaseException:
+        if resumable and partial_path(output).exists():
+            typer.echo(f"note: the documents finished so far are kept in {partial_path(output)}; "
+                       "run the same command with --resume to continue", err=True)
+        raise
 
 
 # ---------------------------------------------------------------------- train / evaluate
@@ -164,19 +201,34 @@ _DATA_HELP = "Labelled data: a .jsonl or .csv/.tsv file, or a PTC directory of a
 @handles_errors
 def train(
     data: Path = typer.Argument(..., help=_DATA_HELP),
-    out: Path = typer.Option(..., "--out", "-o", help="Where to write the model file."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Where to write the model file (.skops: the safe format to share; .joblib: fast to load)."),
+    check: bool = typer.Option(False, "--check", help="Only validate the data and count it; train nothing."),
     labels: Optional[Path] = typer.Option(None, "--labels", help="PTC labels: a directory of *.labels files or one file."),
     data_format: Optional[str] = typer.Option(None, "--format", help="jsonl, csv, tsv or ptc (default: from the path)."),
     folds: int = typer.Option(5, "--folds", help="Folds of the grouped cross-validation that sets thresholds."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on standard error."),
 ) -> None:
     """Train a model on labelled data and print its cross-validated figures."""
     from .corpus import read_corpus
     from .detector import train as train_detector
+    from .progress import progress_enabled, training_status
 
-    documents = read_corpus(data, data_format, labels)
     if folds < 2:
         raise DetectorError("--folds must be at least 2")
-    detector = train_detector(documents, threshold_folds=folds)
+    if check:
+        from .corpus import summarise_corpus
+
+        summary = summarise_corpus(read_corpus(data, data_format, labels))
+        typer.echo(f"{data}: valid; {summary.documents} documents, {summary.sentences} sentences, "
+                   f"{summary.clean_sentences} with no technique")
+        for technique, n in summary.technique_sentences.items():
+            typer.echo(f"  {technique:28s} {n:6d}")
+        return
+    if out is None:
+        raise DetectorError("give --out MODEL (or --check to only validate the data)")
+    with training_status(progress_enabled(quiet)):
+        documents = read_corpus(data, data_format, labels)
+        detector = train_detector(documents, threshold_folds=folds)
     detector.save(out)
     typer.echo(f"trained on {detector.metadata['training_sentences']} sentences "
                f"from {len(documents)} documents; model written to {out}")
@@ -210,6 +262,7 @@ def evaluate(
     data_format: Optional[str] = typer.Option(None, "--format", help="jsonl, csv, tsv or ptc (default: from the path)."),
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model file (default: the shipped model)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    trust_model: bool = typer.Option(False, "--trust-model", help=_TRUST_HELP),
 ) -> None:
     """Compare a model's decisions with labelled data, sentence by sentence."""
     from .corpus import read_corpus
@@ -217,7 +270,7 @@ def evaluate(
     from .evaluation import evaluate as evaluate_detector
 
     documents = read_corpus(data, data_format, labels)
-    report = evaluate_detector(Detector.load(model), documents)
+    report = evaluate_detector(Detector.load(model, trusted=trust_model), documents)
     typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else _format_report(report))
 
 

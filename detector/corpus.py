@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from .errors import DataError
 from .segmentation import Sentence, split_sentences
@@ -292,3 +292,26 @@ def corpus_fingerprint(documents: Iterable[Document]) -> str:
         digest.update(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class CorpusSummary:
+    """What a labelled data set holds, sentence by sentence."""
+
+    documents: int
+    sentences: int
+    clean_sentences: int
+    technique_sentences: dict[str, int]
+
+
+def summarise_corpus(documents: Sequence[Document]) -> CorpusSummary:
+    """Count documents, sentence units, unlabelled sentences and sentences per technique."""
+    counts: dict[str, int] = {}
+    sentences = clean = 0
+    for doc in documents:
+        for techniques in doc.sentence_labels():
+            sentences += 1
+            clean += not techniques
+            for t in techniques:
+                counts[t] = counts.get(t, 0) + 1
+    return CorpusSummary(len(documents), sentences, clean, dict(sorted(counts.items(), key=lambda kv: -kv[1])))

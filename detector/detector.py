@@ -22,7 +22,7 @@ from .errors import DetectorError
 from .features import SentenceInput, document_inputs
 from .model import TechniqueClassifier, decide
 from .persistence import default_model_path, load_model, save_model
-from .results import SentenceResult, TechniqueScore
+from .results import Evidence, SentenceResult, TechniqueScore
 from .segmentation import Sentence, split_sentences
 
 _BATCH_DOCUMENTS = 64
@@ -36,22 +36,30 @@ class Detector:
         self.estimator = estimator
         self.metadata = metadata or {}
         self.source = source
+        self.trusted = False  # whether the user vouched for the file (workers reload it likewise)
 
     # ------------------------------------------------------------------ files
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "Detector":
-        """Load a model file; ``None`` loads the model shipped with the package."""
+    def load(cls, path: str | Path | None = None, trusted: bool = False) -> "Detector":
+        """Load a model file; ``None`` loads the model shipped with the package.
+
+        ``.skops`` files load without running code.  A joblib file other than the shipped
+        model can run code when loaded, so it needs ``trusted=True``.
+        """
         resolved = Path(path) if path is not None else default_model_path()
         if path is None and not resolved.exists():
             raise DetectorError(f"the shipped model is missing ({resolved}); reinstall the package")
-        estimator, metadata = load_model(resolved)
-        return cls(estimator, metadata, resolved.resolve())
+        estimator, metadata = load_model(resolved, trusted=trusted)
+        detector = cls(estimator, metadata, resolved.resolve())
+        detector.trusted = trusted
+        return detector
 
     def save(self, path: str | Path) -> None:
         """Write the model to ``path`` atomically."""
         save_model(self.estimator, self.metadata, path)
         self.source = Path(path).resolve()
+        self.trusted = True  # written by this process: its workers may reload it
 
     @property
     def labels(self) -> list[str]:
@@ -59,50 +67,69 @@ class Detector:
 
     # ------------------------------------------------------------------ scoring
 
-    def score(self, text: str) -> list[SentenceResult]:
-        """Split ``text`` into sentences and score each one."""
-        return next(self.score_many([text]))
+    def score(self, text: str, explain: bool = False) -> list[SentenceResult]:
+        """Split ``text`` into sentences and score each one (with evidence if ``explain``)."""
+        return next(self.score_many([text], explain=explain))
 
-    def score_many(self, texts: Iterable[str], n_jobs: int = 1) -> Iterator[list[SentenceResult]]:
+    def explain(self, text: str, top: int = 3) -> list[SentenceResult]:
+        """Score ``text`` and attach to each detected technique the words that drove its score.
+
+        Each technique's ``evidence`` lists at most ``top`` spans (document offsets) with their
+        contribution to the technique's log-odds, strongest first.
+        """
+        return next(self.score_many([text], explain=True, top=top))
+
+    def score_many(self, texts: Iterable[str], n_jobs: int = 1, explain: bool = False,
+                   top: int = 3) -> Iterator[list[SentenceResult]]:
         """Score texts lazily, yielding one list of sentence results per text, in input order.
 
         ``n_jobs`` > 1 (or -1 for all cores) scores batches in parallel worker processes,
-        each loading the model once; the results are identical to ``n_jobs=1``.
+        each loading the model once; the results are identical to ``n_jobs=1``.  With
+        ``explain``, detected techniques carry their evidence (see ``explain``).
         """
         batches = _batched(iter(texts), _BATCH_DOCUMENTS)
         if n_jobs == 1:
             for batch in batches:
-                yield from self._score_batch(batch)
+                yield from self._score_batch(batch, explain, top)
             return
         from joblib import Parallel, delayed
 
         source = str(self.source) if self.source is not None else None
         model = None if source is not None else self
         parallel = Parallel(n_jobs=n_jobs, return_as="generator")
-        for results in parallel(delayed(_score_in_worker)(source, model, b) for b in batches):
+        jobs = (delayed(_score_in_worker)(source, self.trusted, model, b, explain, top) for b in batches)
+        for results in parallel(jobs):
             yield from results
 
-    def _score_batch(self, texts: Sequence[str]) -> list[list[SentenceResult]]:
+    def _score_batch(self, texts: Sequence[str], explain: bool = False, top: int = 3) -> list[list[SentenceResult]]:
         segmented = [split_sentences(t) for t in texts]
-        return self._score_sentences(segmented)
+        return self._score_sentences(segmented, explain, top)
 
-    def _score_sentences(self, segmented: Sequence[Sequence[Sentence]]) -> list[list[SentenceResult]]:
+    def _score_sentences(self, segmented: Sequence[Sequence[Sentence]], explain: bool = False,
+                         top: int = 3) -> list[list[SentenceResult]]:
         inputs: list[SentenceInput] = []
         for sentences in segmented:
             inputs.extend(document_inputs([s.text for s in sentences]))
         any_proba, technique_proba = self.estimator.predict_scores(inputs)
         decided = decide(any_proba, technique_proba, self.estimator.any_threshold_, self.estimator.thresholds_)
         labels = self.labels
+        chosen = [sorted(np.flatnonzero(d), key=lambda j: -p[j]) for d, p in zip(decided, technique_proba)]
+        evidence = None
+        if explain:
+            from .explanations import explain_inputs
+
+            evidence = explain_inputs(self.estimator, inputs, chosen, top)
         out: list[list[SentenceResult]] = []
         row = 0
         for sentences in segmented:
             results = []
             for s in sentences:
                 probs = technique_proba[row]
-                chosen = sorted(np.flatnonzero(decided[row]), key=lambda j: -probs[j])
                 results.append(SentenceResult(
                     s.start, s.end, s.text, float(any_proba[row]),
-                    tuple(TechniqueScore(labels[j], float(probs[j])) for j in chosen),
+                    tuple(TechniqueScore(labels[j], float(probs[j]),
+                                         None if evidence is None else _shift(evidence[row][j], s.start))
+                          for j in chosen[row]),
                     {label: float(p) for label, p in zip(labels, probs)},
                 ))
                 row += 1
@@ -117,19 +144,26 @@ class Detector:
         return self.estimator.predict(inputs)
 
 
+def _shift(evidence: Sequence[Evidence], offset: int) -> tuple[Evidence, ...]:
+    """Sentence-relative evidence spans as document offsets."""
+    return tuple(Evidence(e.start + offset, e.end + offset, e.text, e.weight) for e in evidence)
+
+
 def _batched(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
     while batch := list(islice(items, size)):
         yield batch
 
 
 @lru_cache(maxsize=4)
-def _worker_detector(source: str) -> Detector:
-    return Detector.load(source)
+def cached_detector(source: str, trusted: bool = False) -> Detector:
+    """The model at ``source``, loaded once per process (worker processes score with it)."""
+    return Detector.load(source, trusted=trusted)
 
 
-def _score_in_worker(source: str | None, model: Detector | None, texts: list[str]) -> list[list[SentenceResult]]:
-    detector = model if model is not None else _worker_detector(source)
-    return detector._score_batch(texts)
+def _score_in_worker(source: str | None, trusted: bool, model: Detector | None, texts: list[str],
+                     explain: bool, top: int) -> list[list[SentenceResult]]:
+    detector = model if model is not None else cached_detector(source, trusted)
+    return detector._score_batch(texts, explain, top)
 
 
 # ---------------------------------------------------------------------- training

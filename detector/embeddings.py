@@ -59,13 +59,25 @@ class WordPiece:
 
     def ids(self, text: str) -> list[int]:
         """Token ids of ``text``: lower-cased, accents stripped, punctuation split off."""
-        lower = text.lower()
-        if not lower.isascii():
-            lower = "".join(c for c in unicodedata.normalize("NFD", lower) if unicodedata.category(c) != "Mn")
         out: list[int] = []
-        for word in _PIECES.findall(lower):
+        for word in _PIECES.findall(_normalise(text)):
             out.extend(self.word_ids(word))
         return out
+
+    def ids_with_spans(self, text: str) -> list[tuple[int, tuple[int, int]]]:
+        """Token ids of ``text`` with the character span (in ``text``) of the word each came from."""
+        out: list[tuple[int, tuple[int, int]]] = []
+        for match in _PIECES.finditer(text):
+            for word in _PIECES.findall(_normalise(match.group())):
+                out.extend((i, match.span()) for i in self.word_ids(word))
+        return out
+
+
+def _normalise(text: str) -> str:
+    lower = text.lower()
+    if lower.isascii():
+        return lower
+    return "".join(c for c in unicodedata.normalize("NFD", lower) if unicodedata.category(c) != "Mn")
 
 
 @lru_cache(maxsize=1)
@@ -87,6 +99,13 @@ def sentence_vectors(texts: Sequence[str]) -> np.ndarray:
             out[row] = vectors[ids].mean(axis=0)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return out / np.maximum(norms, 1e-9)
+
+
+def token_spans_and_vectors(text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """The character span of every token of ``text`` and the token's vector (one row each)."""
+    tokenizer, vectors = _resources()
+    pairs = tokenizer.ids_with_spans(text)
+    return [span for _, span in pairs], vectors[[i for i, _ in pairs]]
 
 
 class EmbeddingFeatures(TransformerMixin, BaseEstimator):

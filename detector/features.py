@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import NamedTuple, Sequence
+from typing import Iterator, NamedTuple, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -111,20 +111,30 @@ def lexicon_counts(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
-def _count_lexicon(text: str) -> np.ndarray:
+def lexicon_matches(text: str) -> Iterator[tuple[int, int, int]]:
+    """Every lexicon hit in ``text`` as (start, end, category index), words before phrases."""
     lex = _lexicon()
-    counts = np.zeros(len(lexicon_names()), dtype=np.float64)
     lower = text.lower()
-    for token in _WORD.findall(lower):
+    if len(lower) != len(text):  # a rare case-folding that changes length: offsets by word
+        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    for match in _WORD.finditer(lower):
+        token = match.group()
         for i in lex.words.get(token, ()):
-            counts[i] += 1
+            yield match.start(), match.end(), i
         for n in lex.prefix_lengths:
             if n > len(token):
                 break
             for i in lex.prefixes[n].get(token[:n], ()):
-                counts[i] += 1
+                yield match.start(), match.end(), i
     for i, pattern in lex.phrases:
-        counts[i] += len(pattern.findall(lower))
+        for match in pattern.finditer(lower):
+            yield match.start(), match.end(), i
+
+
+def _count_lexicon(text: str) -> np.ndarray:
+    counts = np.zeros(len(lexicon_names()), dtype=np.float64)
+    for _, _, i in lexicon_matches(text):
+        counts[i] += 1
     return counts
 
 

@@ -13,6 +13,7 @@ come from cross-validation grouped by document, so no document informs its own t
 
 from __future__ import annotations
 
+import logging
 import warnings
 from typing import Sequence
 
@@ -28,6 +29,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from .features import DEFAULT_FEATURE_GROUPS, SentenceInput, build_features
 from .taxonomy import TECHNIQUE_IDS
+
+# Progress of fitting is logged at INFO; the CLI shows it on a terminal.
+log = logging.getLogger("detector")
 
 
 def best_f1_threshold(y_true: np.ndarray, proba: np.ndarray, default: float = 0.5) -> float:
@@ -98,7 +102,9 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("X and y have different lengths")
         self.classes_ = np.array(self.labels, dtype=object)
         self.features_ = build_features(self.feature_groups, max_char_features=self.max_char_features)
+        log.info("extracting features from %d sentences", len(X))
         matrix = sparse.csr_matrix(self.features_.fit_transform(X))
+        log.info("fitting %d technique heads and the any-technique head", len(self.labels))
         any_label = Y.max(axis=1)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", category=ConvergenceWarning)
@@ -130,7 +136,9 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
         any_oof = np.zeros(len(X))
         tech_oof = np.zeros(Y.shape, dtype=np.float64)
         inner = clone(self).set_params(threshold_folds=None)
-        for train, test in GroupKFold(n_splits=n_folds).split(np.zeros(len(X)), Y, groups):
+        folds = GroupKFold(n_splits=n_folds).split(np.zeros(len(X)), Y, groups)
+        for number, (train, test) in enumerate(folds, start=1):
+            log.info("threshold cross-validation: fold %d of %d", number, n_folds)
             fold = clone(inner).fit([X[i] for i in train], Y[train])
             any_oof[test], tech_oof[test] = fold.predict_scores([X[i] for i in test])
         any_label = Y.max(axis=1)

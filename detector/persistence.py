@@ -1,15 +1,23 @@
 """Model files: writing them atomically and loading them with checks.
 
-A model file is a joblib dump of a dict holding a format marker and version, metadata
-(package and scikit-learn versions, labels, thresholds, SHA-256 of the training data, date,
-cross-validated metrics) and the fitted estimator.  Writing goes to a temporary file in the
-target folder and is then renamed, so a crash leaves the old file or the new one, never half
-of one.  Loading refuses files that are not models or have an unknown format version, and
-warns when the scikit-learn minor version differs from the one that wrote the file.
+A model file holds a dict with a format marker and version, metadata (package and
+scikit-learn versions, labels, thresholds, SHA-256 of the training data, date,
+cross-validated metrics) and the fitted estimator.  Two formats, chosen by the suffix:
+
+* ``.skops`` (skops): loading runs no code; only the project's and scikit-learn's own types
+  (and numpy, scipy and builtins) are accepted, anything else is refused.  Use it to share.
+* ``.joblib`` (pickle): fast to load, but unpickling can run arbitrary code, so a joblib file
+  is loaded only when it is the model shipped with the package (its SHA-256 ships beside it)
+  or the caller says it trusts the file.
+
+Writing goes to a temporary file in the target folder and is then renamed, so a crash leaves
+the old file or the new one, never half of one.  Loading refuses files that are not models or
+have an unknown format version, and warns when the scikit-learn minor version differs.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import warnings
@@ -22,6 +30,10 @@ from .errors import ModelError
 MAGIC = "detector-model"
 FORMAT_VERSION = 1
 DEFAULT_MODEL_NAME = "default.joblib"
+SAFE_SUFFIX = ".skops"
+# Types a .skops model may contain: the project's estimator and transformers and what they
+# are built of.  Anything else (os.system, a stranger's class) is refused before loading.
+_TRUSTED_MODULES = ("detector.", "sklearn.", "numpy.", "scipy.", "builtins.", "collections.")
 
 
 class ModelVersionWarning(UserWarning):
@@ -54,30 +66,87 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 
 
 def save_model(estimator: Any, metadata: dict, path: str | Path) -> None:
-    """Write ``estimator`` and its ``metadata`` to ``path`` atomically."""
-    import joblib
-
+    """Write ``estimator`` and its ``metadata`` to ``path`` atomically (``.skops``: the safe format)."""
     payload = {"magic": MAGIC, "format_version": FORMAT_VERSION, "metadata": metadata, "estimator": estimator}
     with atomic_path(path) as tmp:
-        joblib.dump(payload, tmp, compress=3)
+        if Path(path).suffix == SAFE_SUFFIX:
+            import zipfile
+
+            import skops.io
+
+            skops.io.dump(payload, tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+        else:
+            import joblib
+
+            joblib.dump(payload, tmp, compress=3)
+
+
+def file_sha256(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes, as hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def shipped_model_sha256() -> str | None:
+    """The recorded SHA-256 of the shipped model (``default.sha256`` beside it), if there is one."""
+    record = default_model_path().with_suffix(".sha256")
+    return record.read_text("ascii").split()[0] if record.is_file() else None
+
+
+def _read_skops(path: Path) -> Any:
+    import skops.io
+
+    try:
+        found = skops.io.get_untrusted_types(file=path)
+    except Exception as exc:
+        raise ModelError(f"{path}: not a detector model file ({type(exc).__name__})") from None
+    refused = [name for name in found if not name.startswith(_TRUSTED_MODULES)]
+    if refused:
+        raise ModelError(
+            f"{path}: refused: the file contains types that are not part of a detector model "
+            f"({', '.join(sorted(refused))}); it was not loaded"
+        )
+    try:
+        return skops.io.load(path, trusted=found)
+    except Exception as exc:
+        raise ModelError(f"{path}: not a detector model file ({type(exc).__name__})") from None
+
+
+def _read_joblib(path: Path, trusted: bool) -> Any:
+    import joblib
+
+    if not trusted and file_sha256(path) != shipped_model_sha256():
+        raise ModelError(
+            f"{path}: not loaded: a joblib (pickle) file can run any code when it is loaded, and this "
+            "one is not the model shipped with detector. Load it only if you trust where it came "
+            "from, with --trust-model (trusted=True in the library), or ask for the model as a "
+            ".skops file, which loads without running code"
+        )
+    try:
+        return joblib.load(path)
+    except Exception as exc:  # joblib raises many types for foreign files
+        raise ModelError(f"{path}: not a detector model file ({type(exc).__name__})") from None
 
 
 def _minor(version: str) -> str:
     return ".".join(version.split(".")[:2])
 
 
-def load_model(path: str | Path) -> tuple[Any, dict]:
-    """Read a model file; return ``(estimator, metadata)`` or raise ``ModelError``."""
-    import joblib
+def load_model(path: str | Path, trusted: bool = False) -> tuple[Any, dict]:
+    """Read a model file; return ``(estimator, metadata)`` or raise ``ModelError``.
+
+    ``.skops`` files are loaded without running code.  Other files are joblib pickles, loaded
+    only when they are the shipped model or ``trusted`` is true.
+    """
     import sklearn
 
     path = Path(path)
     if not path.is_file():
         raise ModelError(f"{path}: no such model file")
-    try:
-        payload = joblib.load(path)
-    except Exception as exc:  # joblib raises many types for foreign files
-        raise ModelError(f"{path}: not a detector model file ({type(exc).__name__})") from None
+    payload = _read_skops(path) if path.suffix == SAFE_SUFFIX else _read_joblib(path, trusted)
     if not isinstance(payload, dict) or payload.get("magic") != MAGIC:
         raise ModelError(f"{path}: not a detector model file")
     version = payload.get("format_version")

@@ -6,11 +6,38 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """Words that pushed a technique's score up: a span of the document and its log-odds weight."""
+
+    start: int
+    end: int
+    text: str
+    weight: float
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text, "weight": round(self.weight, 4)}
+
+
+@dataclass(frozen=True, slots=True)
 class TechniqueScore:
-    """A technique detected in a sentence, with its probability."""
+    """A technique detected in a sentence, with its probability.
+
+    ``evidence`` is ``None`` unless the result was explained (``Detector.explain`` or
+    ``score --explain``); then it lists the strongest words behind the score.
+    """
 
     technique: str
     score: float
+    evidence: tuple[Evidence, ...] | None = None
+
+    def to_dict(self) -> dict:
+        out: dict = {"technique": self.technique, "score": round(self.score, 4)}
+        if self.evidence is not None:
+            from .taxonomy import get_technique, is_technique
+
+            out["definition"] = get_technique(self.technique).definition if is_technique(self.technique) else ""
+            out["evidence"] = [e.to_dict() for e in self.evidence]
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +67,7 @@ class SentenceResult:
             "end": self.end,
             "text": self.text,
             "score": round(self.score, 4),
-            "techniques": [{"technique": t.technique, "score": round(t.score, 4)} for t in self.techniques],
+            "techniques": [t.to_dict() for t in self.techniques],
         }
         if all_scores:
             out["all_scores"] = {k: round(v, 4) for k, v in self.all_scores.items()}
@@ -49,10 +76,15 @@ class SentenceResult:
 
 @dataclass(frozen=True, slots=True)
 class DocumentResult:
-    """All sentences of one scored document, named by its path or id."""
+    """All sentences of one scored document, named by its path or id.
+
+    ``text`` is the document itself when the caller kept it (reports that show the whole
+    article use it for the spaces and line breaks between sentences); it is not serialised.
+    """
 
     document: str
     sentences: list[SentenceResult]
+    text: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def flagged(self) -> int:

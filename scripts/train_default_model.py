@@ -4,7 +4,7 @@
 
 Steps: rebuild ``training_data/train.jsonl`` and ``heldout.jsonl`` from the annotated
 sources, train on the training split (grouped 5-fold cross-validation sets the thresholds;
-every solver is deterministic), write ``models/default.joblib``, evaluate on the held-out
+every solver is deterministic), write ``models/default.joblib`` and its SHA-256, evaluate on the held-out
 split and, when the PTC corpus is present, on it too, and write the figures to
 ``models/metrics.json`` for the model card.
 """
@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from detector import evaluate, read_corpus, train  # noqa: E402
+from detector.persistence import file_sha256  # noqa: E402
 
 # The shipped model leaves out the style and document-context groups.  They describe how the
 # project's corpus is laid out (its headline habits, how densely a document uses techniques)
@@ -45,6 +46,9 @@ def main() -> int:
     started = time.perf_counter()
     detector = train(training, feature_groups=SHIPPED_FEATURE_GROUPS)
     detector.save(args.out)
+    # Joblib files can run code when loaded; the package loads this one without asking only
+    # because its SHA-256 ships beside it (detector.persistence).
+    args.out.with_suffix(".sha256").write_text(file_sha256(args.out) + "\n", encoding="ascii")
     print(f"trained in {time.perf_counter() - started:.0f} s -> {args.out}")
 
     metrics = {"cross_validation": detector.metadata["cv_metrics"],

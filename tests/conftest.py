@@ -48,6 +48,15 @@ def tiny_detector(documents) -> Detector:
 
 @pytest.fixture(scope="session")
 def tiny_model_path(tmp_path_factory, tiny_detector) -> Path:
+    """The tiny model in the safe .skops format, which loads without trust."""
+    path = tmp_path_factory.mktemp("model") / "tiny.skops"
+    tiny_detector.save(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_joblib_path(tmp_path_factory, tiny_detector) -> Path:
+    """The tiny model as a joblib pickle, which loads only when trusted."""
     path = tmp_path_factory.mktemp("model") / "tiny.joblib"
     tiny_detector.save(path)
     return path

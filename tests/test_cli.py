@@ -95,7 +95,8 @@ def test_failed_command_writes_no_output_file(tmp_path, tiny_model_path, article
 @pytest.mark.parametrize("args, message", [
     (["score", "missing.txt"], "no such file"),
     (["score", "{article}", "--format", "xml"], "unknown format"),
-    (["score", "{article}", "--model", "{article}"], "not a detector model"),
+    (["score", "{article}", "--model", "{article}"], "can run any code"),
+    (["score", "{article}", "--model", "{article}", "--trust-model"], "not a detector model"),
     (["evaluate", "{article}"], "cannot tell the data format"),
     (["train", "missing.jsonl", "--out", "m.joblib"], "no such file"),
 ])
@@ -117,7 +118,9 @@ def test_train_then_evaluate(tiny_jsonl, tmp_path):
     trained = invoke("train", tiny_jsonl, "--out", model, "--folds", "3")
     assert trained.exit_code == 0, trained.output
     assert "cross-validated" in trained.output and "any technique" in trained.output and model.is_file()
-    evaluated = invoke("evaluate", tiny_jsonl, "--model", model, "--json")
+    refused = invoke("evaluate", tiny_jsonl, "--model", model)
+    assert refused.exit_code == 2 and "--trust-model" in refused.output
+    evaluated = invoke("evaluate", tiny_jsonl, "--model", model, "--json", "--trust-model")
     report = json.loads(evaluated.output)
     assert set(report) == {"sentences", "any", "micro", "macro", "techniques"}
     assert report["sentences"] > 40 and set(report["techniques"]) == set(TECHNIQUE_IDS)
@@ -137,3 +140,15 @@ def test_help_and_techniques_do_not_import_heavy_modules():
             "heavy = [m for m in ('sklearn', 'nltk', 'numpy', 'scipy') if m in sys.modules]\n"
             "assert not heavy, heavy\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_train_check_validates_without_training(tiny_jsonl, tmp_path):
+    result = invoke("train", tiny_jsonl, "--check")
+    assert result.exit_code == 0, result.output
+    assert "valid;" in result.output and "loaded_language" in result.output
+    assert list(tmp_path.iterdir()) == []
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "a", "spans": []}\nnot json\n{"text": "b", "spans": [{"start": 0, "end": 9, "technique": "doubt"}]}\n')
+    failed = invoke("train", bad, "--check")
+    assert failed.exit_code == 2 and "bad.jsonl:2" in failed.output and "bad.jsonl:3" in failed.output
+    assert invoke("train", tiny_jsonl).exit_code == 2

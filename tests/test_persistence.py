@@ -5,8 +5,8 @@ from detector import Detector, ModelError
 from detector.persistence import FORMAT_VERSION, MAGIC, ModelVersionWarning, atomic_path, default_model_path
 
 
-def test_model_file_carries_its_metadata(tiny_model_path):
-    payload = joblib.load(tiny_model_path)
+def test_model_file_carries_its_metadata(tiny_joblib_path):
+    payload = joblib.load(tiny_joblib_path)
     assert payload["magic"] == MAGIC and payload["format_version"] == FORMAT_VERSION
     meta = payload["metadata"]
     for key in ("package_version", "sklearn_version", "labels", "thresholds", "any_threshold",
@@ -15,41 +15,47 @@ def test_model_file_carries_its_metadata(tiny_model_path):
     assert len(meta["training_sha256"]) == 64 and set(meta["thresholds"]) == set(meta["labels"])
 
 
-def test_saved_model_scores_like_the_original(tiny_detector, tiny_model_path):
-    loaded = Detector.load(tiny_model_path)
+def test_saved_model_scores_like_the_original(tiny_detector, tiny_model_path, tiny_joblib_path):
     text = "The shameful plan was rammed through. The bus left at noon."
-    assert [s.to_dict(True) for s in loaded.score(text)] == [s.to_dict(True) for s in tiny_detector.score(text)]
+    expected = [s.to_dict(True) for s in tiny_detector.score(text)]
+    for loaded in (Detector.load(tiny_model_path), Detector.load(tiny_joblib_path, trusted=True)):
+        assert [s.to_dict(True) for s in loaded.score(text)] == expected
+        assert loaded.metadata == tiny_detector.metadata
 
 
 def test_files_that_are_not_models_are_refused(tmp_path):
     not_joblib = tmp_path / "notes.joblib"
     not_joblib.write_text("hello")
     with pytest.raises(ModelError, match="not a detector model"):
-        Detector.load(not_joblib)
+        Detector.load(not_joblib, trusted=True)
     other_object = tmp_path / "dict.joblib"
     joblib.dump({"some": "dict"}, other_object)
     with pytest.raises(ModelError, match="not a detector model"):
-        Detector.load(other_object)
+        Detector.load(other_object, trusted=True)
+    not_skops = tmp_path / "notes.skops"
+    not_skops.write_text("hello")
+    with pytest.raises(ModelError, match="not a detector model"):
+        Detector.load(not_skops)
     with pytest.raises(ModelError, match="no such model file"):
         Detector.load(tmp_path / "missing.joblib")
 
 
-def test_unknown_format_version_is_refused(tmp_path, tiny_model_path):
-    payload = joblib.load(tiny_model_path)
+def test_unknown_format_version_is_refused(tmp_path, tiny_joblib_path):
+    payload = joblib.load(tiny_joblib_path)
     payload["format_version"] = FORMAT_VERSION + 1
     future = tmp_path / "future.joblib"
     joblib.dump(payload, future)
     with pytest.raises(ModelError, match="format version"):
-        Detector.load(future)
+        Detector.load(future, trusted=True)
 
 
-def test_other_sklearn_minor_version_warns(tmp_path, tiny_model_path):
-    payload = joblib.load(tiny_model_path)
+def test_other_sklearn_minor_version_warns(tmp_path, tiny_joblib_path):
+    payload = joblib.load(tiny_joblib_path)
     payload["metadata"]["sklearn_version"] = "0.1.0"
     old = tmp_path / "old.joblib"
     joblib.dump(payload, old)
     with pytest.warns(ModelVersionWarning, match="scikit-learn 0.1.0"):
-        Detector.load(old)
+        Detector.load(old, trusted=True)
 
 
 def test_atomic_write_leaves_the_old_file_when_interrupted(tmp_path):
@@ -68,3 +74,66 @@ def test_the_shipped_model_exists_and_loads():
     assert path.is_file(), path
     detector = Detector.load()
     assert detector.labels and detector.metadata["training_sha256"]
+
+
+# ---------------------------------------------------------------------- hostile files
+
+
+class _Payload:
+    """Unpickling this writes a file: a stand-in for any code a hostile model could run."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_a_joblib_file_that_is_not_the_shipped_model_needs_trust(tmp_path):
+    marker = tmp_path / "pwned"
+    hostile = tmp_path / "model.joblib"
+    joblib.dump({"magic": MAGIC, "format_version": FORMAT_VERSION, "estimator": _Payload(marker)}, hostile)
+    with pytest.raises(ModelError, match="can run any code"):
+        Detector.load(hostile)
+    assert not marker.exists()  # refused before unpickling: nothing ran
+
+
+def test_a_skops_file_with_foreign_types_is_refused_without_running_them(tmp_path):
+    import skops.io
+
+    marker = tmp_path / "pwned"
+    hostile = tmp_path / "model.skops"
+    skops.io.dump({"magic": MAGIC, "format_version": FORMAT_VERSION, "estimator": _Loud(str(marker))}, hostile)
+    with pytest.raises(ModelError, match="refused.*_Loud"):
+        Detector.load(hostile)
+    assert not marker.exists()
+
+
+class _Loud:
+    """A class whose construction from a file would leave a mark."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __setstate__(self, state):
+        open(state["marker"], "w").close()
+        self.__dict__.update(state)
+
+
+def test_the_shipped_model_is_verified_by_its_recorded_sha256():
+    from detector.persistence import file_sha256, shipped_model_sha256
+
+    assert shipped_model_sha256() == file_sha256(default_model_path())
+
+
+def test_cli_refuses_an_untrusted_joblib_model_and_accepts_it_with_trust(tmp_path, tiny_joblib_path):
+    from typer.testing import CliRunner
+
+    from detector.cli import app
+
+    article = tmp_path / "a.txt"
+    article.write_text("A shameful plan.", encoding="utf-8")
+    refused = CliRunner().invoke(app, ["score", str(article), "--model", str(tiny_joblib_path)])
+    assert refused.exit_code == 2 and "can run any code" in refused.output and "Traceback" not in refused.output
+    trusted = CliRunner().invoke(app, ["score", str(article), "--model", str(tiny_joblib_path), "--trust-model"])
+    assert trusted.exit_code == 0, trusted.output

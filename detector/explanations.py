@@ -1,0 +1,191 @@
+"""Explanations: the words of a sentence that drove a technique's score.
+
+Every head of ``TechniqueClassifier`` is a logistic regression, so a technique's log-odds is
+its intercept plus, for every feature, coefficient times value.  The feature groups that come
+from words are mapped back to character spans of the sentence:
+
+* word and character n-grams: an n-gram's contribution is shared by the words it covers;
+* lexicon categories: a category's contribution is shared by the words that matched it;
+* the static embedding: it is a mean of token vectors, so it splits exactly into one
+  contribution per token.
+
+Style and context features describe the whole sentence or its document, not words, so they
+are left out of the evidence.  A word's contributions are summed; neighbouring words that
+both push strongly towards the technique are joined into one phrase.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+import numpy as np
+from scipy import sparse
+
+from .features import SentenceInput, lexicon_matches
+from .results import Evidence
+
+_TOKEN = re.compile(r"\w[\w'’-]*")  # the word n-gram vectoriser's token pattern
+_PUNCTUATION = re.compile(r"[^\w\s]")
+# Words join a phrase when they carry at least this share of the sentence's strongest word.
+_PHRASE_SHARE = 0.25
+
+
+def explain_inputs(estimator, inputs: Sequence[SentenceInput], technique_indices: Sequence[Sequence[int]],
+                   top: int = 3) -> list[dict[int, tuple[Evidence, ...]]]:
+    """For each sentence, evidence for each requested technique (column index of the model).
+
+    Evidence spans are offsets into the sentence text, strongest first, at most ``top`` per
+    technique, and only words that push the score up (positive log-odds contribution).
+    """
+    if len(inputs) == 0:
+        return []
+    features = estimator.features_
+    matrix = sparse.csr_matrix(features.transform(inputs))
+    heads = estimator.technique_classifier_.estimators_
+    out: list[dict[int, tuple[Evidence, ...]]] = []
+    for row, (x, wanted) in enumerate(zip(inputs, technique_indices)):
+        explained: dict[int, tuple[Evidence, ...]] = {}
+        if wanted:
+            units = _word_units(x.text)
+            values = matrix[row]
+            for j in wanted:
+                coef = _coefficients(heads[j])
+                weights = _unit_weights(features, x.text, values, coef, units)
+                explained[j] = _phrases(x.text, units, weights, top)
+        out.append(explained)
+    return out
+
+
+def _coefficients(head) -> np.ndarray:
+    coef = getattr(head, "coef_", None)
+    if coef is None:  # a constant head (a label never or always seen in training)
+        return np.zeros(0)
+    return np.asarray(coef).ravel()
+
+
+def _word_units(text: str) -> list[tuple[int, int]]:
+    """The spans evidence is made of: words, and punctuation marks that stand alone."""
+    units = [m.span() for m in _TOKEN.finditer(text)]
+    covered = np.zeros(len(text) + 1, dtype=bool)
+    for start, end in units:
+        covered[start:end] = True
+    units += [m.span() for m in _PUNCTUATION.finditer(text) if not covered[m.start()]]
+    return sorted(units)
+
+
+def _unit_weights(features, text: str, values, coef: np.ndarray,
+                  units: list[tuple[int, int]]) -> np.ndarray:
+    weights = np.zeros(len(units))
+    if coef.size == 0 or not units:
+        return weights
+    starts = np.array([u[0] for u in units])
+    ends = np.array([u[1] for u in units])
+
+    def credit(start: int, end: int, amount: float) -> None:
+        hit = np.flatnonzero((starts < end) & (ends > start))
+        if len(hit):
+            weights[hit] += amount / len(hit)
+
+    offset = 0
+    group_weights = features.transformer_weights or {}
+    for name, part in features.transformer_list:
+        width = _width(part)
+        part_coef = coef[offset:offset + width] * group_weights.get(name, 1.0)
+        part_values = values[:, offset:offset + width]
+        if name in ("words", "chars"):
+            _credit_ngrams(part[-1], text, part_values, part_coef, credit)
+        elif name == "lexicon":
+            _credit_lexicon(part[-1], text, part_coef, credit)
+        elif name == "embedding":
+            _credit_embedding(part[-1], text, part_coef, credit)
+        offset += width
+    return weights
+
+
+def _width(part) -> int:
+    last = part[-1]
+    if hasattr(last, "vocabulary_"):
+        return len(last.vocabulary_)
+    return int(last.n_features_in_)
+
+
+def _credit_ngrams(vectorizer, text: str, values, coef: np.ndarray, credit) -> None:
+    """Share each present n-gram's contribution among its occurrences' words."""
+    row = values.tocsr()
+    if row.nnz == 0:
+        return
+    contribution = {int(f): coef[f] * v for f, v in zip(row.indices, row.data)}
+    occurrences: dict[int, list[tuple[int, int]]] = {}
+    vocabulary = vectorizer.vocabulary_
+    for gram, span in _ngram_spans(vectorizer, text):
+        feature = vocabulary.get(gram)
+        if feature in contribution:
+            occurrences.setdefault(feature, []).append(span)
+    for feature, spans in occurrences.items():
+        for start, end in spans:
+            credit(start, end, contribution[feature] / len(spans))
+
+
+def _ngram_spans(vectorizer, text: str):
+    """(n-gram, character span) for every n-gram the vectoriser would extract."""
+    low, high = vectorizer.ngram_range
+    if vectorizer.analyzer == "char_wb":
+        for match in re.finditer(r"\S+", text):
+            padded = " " + match.group().lower() + " "
+            for n in range(low, high + 1):
+                for i in range(max(len(padded) - n + 1, 0)):
+                    start = match.start() + max(i - 1, 0)
+                    end = match.start() + min(i + n - 1, len(match.group()))
+                    yield padded[i:i + n], (start, max(end, start + 1))
+        return
+    tokens = [(m.group().lower(), m.span()) for m in _TOKEN.finditer(text)]
+    for n in range(low, high + 1):
+        for i in range(len(tokens) - n + 1):
+            gram = tokens[i:i + n]
+            yield " ".join(t for t, _ in gram), (gram[0][1][0], gram[-1][1][1])
+
+
+def _credit_lexicon(scaler, text: str, coef: np.ndarray, credit) -> None:
+    """A category's contribution, measured from "no match", shared by the words that matched."""
+    matches: dict[int, list[tuple[int, int]]] = {}
+    for start, end, category in lexicon_matches(text):
+        matches.setdefault(category, []).append((start, end))
+    for category, spans in matches.items():
+        amount = coef[category] * np.log1p(len(spans)) / scaler.scale_[category]
+        for start, end in spans:
+            credit(start, end, amount / len(spans))
+
+
+def _credit_embedding(scaler, text: str, coef: np.ndarray, credit) -> None:
+    """Split the embedding's contribution exactly over the tokens whose mean it is."""
+    from .embeddings import token_spans_and_vectors
+
+    spans, vectors = token_spans_and_vectors(text)
+    if not spans:
+        return
+    mean = vectors.mean(axis=0)
+    norm = max(float(np.linalg.norm(mean)), 1e-9)
+    per_token = vectors @ (coef / scaler.scale_) / (len(spans) * norm)
+    for (start, end), amount in zip(spans, per_token):
+        credit(start, end, float(amount))
+
+
+def _phrases(text: str, units: list[tuple[int, int]], weights: np.ndarray, top: int) -> tuple[Evidence, ...]:
+    if not len(weights) or weights.max() <= 0:
+        return ()
+    strong = weights >= weights.max() * _PHRASE_SHARE
+    phrases: list[tuple[int, int, float]] = []
+    i = 0
+    while i < len(units):
+        if not strong[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(units) and strong[j + 1] and not text[units[j][1]:units[j + 1][0]].strip():
+            j += 1
+        phrases.append((units[i][0], units[j][1], float(weights[i:j + 1].sum())))
+        i = j + 1
+    phrases.sort(key=lambda p: -p[2])
+    return tuple(Evidence(start, end, text[start:end], round(weight, 4))
+                 for start, end, weight in phrases[:top] if round(weight, 4) > 0)

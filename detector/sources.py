@@ -1,0 +1,154 @@
+"""Where texts to score come from: files, directories, standard input, JSONL and CSV corpora.
+
+``find_inputs`` expands what the user named into inputs (a missing path is an error at once);
+``read_inputs`` then yields one ``InputDocument`` at a time, so a corpus of any size streams.
+A file that cannot be read as text (undecodable bytes, a binary file, no permission) is a
+``ReadProblem``: the caller decides whether to stop at the end or skip it with a warning, and
+the other documents are read either way.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from .errors import DetectorError
+
+_CORPUS_SUFFIXES = {".jsonl": "jsonl", ".csv": "csv", ".tsv": "tsv"}
+
+
+@dataclass(frozen=True)
+class Input:
+    """One thing to read: a text file, standard input (``path`` None), or a corpus file."""
+
+    name: str
+    path: Path | None
+    kind: str = "text"  # text, jsonl, csv or tsv
+
+
+@dataclass(frozen=True)
+class InputDocument:
+    """A document to score: its name (path, or corpus id) and its text."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ReadProblem:
+    """Why one input could not be read."""
+
+    name: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.reason}"
+
+
+def find_inputs(paths: Sequence[str]) -> list[Input]:
+    """Expand paths: ``-`` is standard input, a directory gives every ``*.txt`` inside
+    (recursively, sorted), ``.jsonl``/``.csv``/``.tsv`` files are corpora of documents."""
+    found: list[Input] = []
+    for raw in paths:
+        if raw == "-":
+            found.append(Input("<stdin>", None))
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*.txt") if p.is_file())
+            if not files:
+                raise DetectorError(f"{raw}: no *.txt files in this directory")
+            found.extend(Input(str(p), p) for p in files)
+        elif path.is_file():
+            found.append(Input(raw, path, _CORPUS_SUFFIXES.get(path.suffix.lower(), "text")))
+        else:
+            raise DetectorError(f"{raw}: no such file or directory")
+    return found
+
+
+def read_inputs(inputs: Sequence[Input], on_problem: Callable[[ReadProblem], None],
+                text_column: str = "text", id_column: str = "id") -> Iterator[InputDocument]:
+    """Yield the documents of ``inputs`` in order; report unreadable ones to ``on_problem``."""
+    for item in inputs:
+        try:
+            if item.kind == "text":
+                yield InputDocument(item.name, _read_text(item))
+            elif item.kind == "jsonl":
+                yield from _read_jsonl(item, on_problem)
+            else:
+                yield from _read_table(item, text_column, id_column, on_problem)
+        except _Unreadable as problem:
+            on_problem(ReadProblem(item.name, str(problem)))
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data[:8192]:
+        raise _Unreadable("a binary file, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _Unreadable(f"not UTF-8 text (undecodable byte at offset {exc.start})") from None
+
+
+def _read_text(item: Input) -> str:
+    try:
+        data = sys.stdin.buffer.read() if item.path is None else item.path.read_bytes()
+    except OSError as exc:
+        raise _Unreadable(f"cannot read ({exc.strerror})") from None
+    return _decode(data)
+
+
+def _lines(item: Input) -> Iterator[tuple[int, str]]:
+    try:
+        with open(item.path, "rb") as fh:
+            for number, raw in enumerate(fh, start=1):
+                yield number, _decode(raw)
+    except OSError as exc:
+        raise _Unreadable(f"cannot read ({exc.strerror})") from None
+
+
+def _read_jsonl(item: Input, on_problem: Callable[[ReadProblem], None]) -> Iterator[InputDocument]:
+    """One document per line, ``{"id": ..., "text": ...}``; a bad line is one problem, not the file's end."""
+    for number, line in _lines(item):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            text = record["text"]
+            if not isinstance(text, str):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            on_problem(ReadProblem(f"{item.name}:{number}", 'not a JSON object with a string "text"'))
+            continue
+        yield InputDocument(str(record.get("id", f"{item.name}:{number}")), text)
+
+
+def _read_table(item: Input, text_column: str, id_column: str,
+                on_problem: Callable[[ReadProblem], None]) -> Iterator[InputDocument]:
+    """One document per row of a CSV/TSV file with a header naming ``text_column``."""
+    try:
+        fh = open(item.path, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise _Unreadable(f"cannot read ({exc.strerror})") from None
+    with fh:
+        reader = csv.DictReader(fh, delimiter="\t" if item.kind == "tsv" else ",")
+        try:
+            header = reader.fieldnames or []
+            if text_column not in header:
+                raise _Unreadable(f"no column {text_column!r} (columns: {', '.join(header) or 'none'}); "
+                                  "name the text column with --text-column")
+            for row in reader:
+                number = reader.line_num
+                yield InputDocument(row.get(id_column) or f"{item.name}:{number}", row[text_column] or "")
+        except UnicodeDecodeError as exc:
+            raise _Unreadable(f"not UTF-8 text (undecodable byte at offset {exc.start})") from None
+        except csv.Error as exc:
+            raise _Unreadable(f"malformed CSV ({exc})") from None

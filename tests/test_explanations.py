@@ -1,0 +1,94 @@
+"""Explanations: evidence spans behind each detected technique."""
+
+import json
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+from typer.testing import CliRunner
+
+from detector import train
+from detector.cli import app
+from detector.taxonomy import get_technique
+
+ARTICLE = ("Harbour vote on Thursday\n"
+           "The council will vote on Thursday on the harbour plan.\n"
+           "This shameful plan is a disgrace, and spineless bean-counters rammed it through!\n"
+           "Either you stand with us or you stand with the developers.")
+
+
+def _check_evidence(text, results, top=3):
+    for s in results:
+        for t in s.techniques:
+            assert t.evidence is not None and len(t.evidence) <= top
+            weights = [e.weight for e in t.evidence]
+            assert weights == sorted(weights, reverse=True) and all(w > 0 for w in weights)
+            for e in t.evidence:
+                assert s.start <= e.start < e.end <= s.end
+                assert text[e.start:e.end] == e.text
+
+
+def test_evidence_points_at_the_words_that_carry_the_technique(tiny_detector):
+    results = tiny_detector.explain(ARTICLE)
+    _check_evidence(ARTICLE, results)
+    loaded = {t.technique: t for t in results[2].techniques}["loaded_language"]
+    words = " ".join(e.text for e in loaded.evidence).lower()
+    assert any(w in words for w in ("shameful", "disgrace", "spineless", "bean-counters", "rammed"))
+
+
+def test_scores_are_the_same_with_and_without_explanations(tiny_detector):
+    plain = tiny_detector.score(ARTICLE)
+    explained = tiny_detector.explain(ARTICLE, top=1)
+    assert [(s.score, [t.technique for t in s.techniques]) for s in plain] == \
+        [(s.score, [t.technique for t in s.techniques]) for s in explained]
+    assert all(t.evidence is None for s in plain for t in s.techniques)
+    _check_evidence(ARTICLE, explained, top=1)
+
+
+def test_every_feature_group_can_be_explained(documents):
+    detector = train(documents, threshold_folds=None,
+                     feature_groups=("words", "chars", "lexicon", "style", "context", "embedding"))
+    _check_evidence(ARTICLE, detector.explain(ARTICLE))
+
+
+def test_parallel_explanations_match_one_process(tiny_model_path):
+    from detector import Detector
+
+    detector = Detector.load(tiny_model_path)
+    texts = [ARTICLE + f"\nA shameful line number {i}." for i in range(80)]
+    serial = [[s.to_dict() for s in r] for r in detector.score_many(texts, explain=True)]
+    parallel = [[s.to_dict() for s in r] for r in detector.score_many(texts, n_jobs=2, explain=True)]
+    assert parallel == serial
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_explaining_arbitrary_text_keeps_spans_inside_it(tiny_detector, text):
+    text += " shameful disgrace!"[: len(text) % 20]  # often some loaded words, so something is explained
+    _check_evidence(text, tiny_detector.explain(text))
+
+
+def test_cli_explain_in_json_text_and_csv(tmp_path, tiny_model_path):
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    runner = CliRunner()
+    out = runner.invoke(app, ["score", str(article), "--model", str(tiny_model_path), "--explain", "-f", "json"])
+    assert out.exit_code == 0, out.output
+    techniques = [t for s in json.loads(out.output)[0]["sentences"] for t in s["techniques"]]
+    assert techniques
+    for t in techniques:
+        assert t["definition"] == get_technique(t["technique"]).definition
+        assert all(set(e) == {"start", "end", "text", "weight"} for e in t["evidence"])
+    text = runner.invoke(app, ["score", str(article), "--model", str(tiny_model_path), "--explain"]).output
+    assert '" (+' in text
+    csv_out = runner.invoke(app, ["score", str(article), "--model", str(tiny_model_path), "--explain", "-f", "csv"]).output
+    assert "loaded_language: " in csv_out
+    plain = runner.invoke(app, ["score", str(article), "--model", str(tiny_model_path), "-f", "json"]).output
+    assert "evidence" not in plain
+
+
+def test_summary_has_one_line_per_document(tmp_path, tiny_model_path):
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    out = CliRunner().invoke(app, ["score", str(article), str(article), "--model", str(tiny_model_path), "--summary"])
+    lines = out.output.strip().splitlines()
+    assert out.exit_code == 0 and lines[0].startswith("document\tsentences\tflagged")
+    assert len(lines) == 3 and lines[1].split("\t")[1] == "4"

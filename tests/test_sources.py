@@ -1,0 +1,55 @@
+"""Inputs to score: files, directories, corpora; unreadable inputs are reported, not fatal."""
+
+import pytest
+
+from detector import DetectorError
+from detector.sources import find_inputs, read_inputs
+
+
+def _read(paths, **kwargs):
+    problems = []
+    documents = list(read_inputs(find_inputs([str(p) for p in paths]), problems.append, **kwargs))
+    return documents, [str(p) for p in problems]
+
+
+def test_directories_expand_to_sorted_text_files(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "2.txt").write_text("Two.", encoding="utf-8")
+    (tmp_path / "1.txt").write_text("One.", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("ignored", encoding="utf-8")
+    documents, problems = _read([tmp_path])
+    assert [d.text for d in documents] == ["One.", "Two."] and problems == []
+    with pytest.raises(DetectorError, match="no such file"):
+        find_inputs([str(tmp_path / "missing.txt")])
+
+
+def test_unreadable_files_are_problems_and_the_others_are_still_read(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("Fine text.", encoding="utf-8")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(b"caf\xe9")
+    documents, problems = _read([binary, good, latin])
+    assert [d.name for d in documents] == [str(good)]
+    assert problems == [f"{binary}: a binary file, not text",
+                        f"{latin}: not UTF-8 text (undecodable byte at offset 3)"]
+
+
+def test_jsonl_corpus_streams_documents_and_reports_bad_lines(tmp_path):
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text('{"id": "a", "text": "First."}\nnot json\n\n{"text": "No id."}\n{"id": "c", "text": 3}\n',
+                      encoding="utf-8")
+    documents, problems = _read([corpus])
+    assert [(d.name, d.text) for d in documents] == [("a", "First."), (f"{corpus}:4", "No id.")]
+    assert problems == [f'{corpus}:2: not a JSON object with a string "text"',
+                        f'{corpus}:5: not a JSON object with a string "text"']
+
+
+def test_csv_corpus_uses_the_named_text_column(tmp_path):
+    table = tmp_path / "posts.csv"
+    table.write_text('id,body\np1,"A post, with a comma."\np2,Another post.\n', encoding="utf-8")
+    documents, _ = _read([table], text_column="body")
+    assert [(d.name, d.text) for d in documents] == [("p1", "A post, with a comma."), ("p2", "Another post.")]
+    _, problems = _read([table])
+    assert len(problems) == 1 and "no column 'text'" in problems[0] and "--text-column" in problems[0]
