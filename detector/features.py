@@ -7,7 +7,8 @@ the context, e.g. a phrase repeated earlier in the same article.  Feature groups
 * word and character n-grams (TF-IDF), built in ``build_features``;
 * ``LexiconFeatures``: counts of words from the lexicons in ``detector/data/lexicons``;
 * ``StyleFeatures``: length, punctuation, quotes, capitals, pronouns;
-* ``ContextFeatures``: repetition within the document, position, the document's overall tone;
+* ``ContextFeatures``: repetition within the document, position, the document's overall tone
+  (the ``repetition`` group keeps only the repetition columns);
 * ``embeddings.EmbeddingFeatures``: a static sentence embedding distilled from a transformer.
 """
 
@@ -255,25 +256,39 @@ def _document_context(document: tuple[str, ...]) -> np.ndarray:
     return rows
 
 
+_REPETITION_COLUMNS = 4  # the first columns of _CONTEXT_NAMES: words and phrases seen elsewhere
+
+
 class ContextFeatures(TransformerMixin, BaseEstimator):
-    """What the sentence's document says about it: repetition, position, overall tone."""
+    """What the sentence's document says about it: repetition, position, overall tone.
+
+    ``only_repetition`` keeps the repetition columns alone (the ``repetition`` feature group):
+    they describe the technique itself, while position and the document's tone describe how
+    a particular corpus is laid out.
+    """
+
+    def __init__(self, only_repetition: bool = False) -> None:
+        self.only_repetition = only_repetition
+
+    def _width(self) -> int:
+        return _REPETITION_COLUMNS if self.only_repetition else len(_CONTEXT_NAMES)
 
     def fit(self, X: Sequence[SentenceInput], y=None) -> "ContextFeatures":
-        self.n_features_out_ = len(_CONTEXT_NAMES)
+        self.n_features_out_ = self._width()
         return self
 
     def transform(self, X: Sequence[SentenceInput]) -> np.ndarray:
         cache: dict[int, np.ndarray] = {}
-        out = np.zeros((len(X), len(_CONTEXT_NAMES)))
+        out = np.zeros((len(X), self._width()))
         for row, x in enumerate(X):
             key = id(x.document)
             if key not in cache:
-                cache[key] = _document_context(x.document)
+                cache[key] = _document_context(x.document)[:, :self._width()]
             out[row] = cache[key][x.position]
         return out
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        return np.array([f"context:{n}" for n in _CONTEXT_NAMES], dtype=object)
+        return np.array([f"context:{n}" for n in _CONTEXT_NAMES[:self._width()]], dtype=object)
 
 
 # --------------------------------------------------------------------------- assembly
@@ -289,7 +304,7 @@ class SentenceText(TransformerMixin, BaseEstimator):
         return [x.text for x in X]
 
 
-FEATURE_GROUPS = ("words", "chars", "lexicon", "style", "context", "embedding")
+FEATURE_GROUPS = ("words", "chars", "lexicon", "style", "context", "repetition", "embedding")
 # Character n-grams cost half the scoring time and add nothing measurable once the
 # embedding is there (docs/benchmarks.md, ablation), so the default leaves them out.
 DEFAULT_FEATURE_GROUPS = ("words", "lexicon", "style", "context", "embedding")
@@ -322,7 +337,8 @@ def build_features(
                                       sublinear_tf=True, max_features=max_char_features)),
         ])))
     for name, transformer in (("lexicon", LexiconFeatures()), ("style", StyleFeatures()),
-                              ("context", ContextFeatures())):
+                              ("context", ContextFeatures()),
+                              ("repetition", ContextFeatures(only_repetition=True))):
         if name in groups:
             parts.append((name, Pipeline([(name, transformer), ("scale", StandardScaler())])))
     weights = {}

@@ -37,6 +37,17 @@ def test_context_features_notice_repetition_within_the_document():
     assert rows[0, names.index("context:is_first")] == 1
 
 
+def test_repetition_group_keeps_only_the_repetition_columns():
+    inputs = document_inputs(["They promised jobs for the valley.", "The weather was mild.",
+                              "They promised jobs again and delivered nothing."])
+    full = ContextFeatures().fit(inputs)
+    repetition = ContextFeatures(only_repetition=True).fit(inputs)
+    names = list(repetition.get_feature_names_out())
+    assert names == list(full.get_feature_names_out())[:len(names)] and "context:is_first" not in names
+    assert (repetition.transform(inputs) == full.transform(inputs)[:, :len(names)]).all()
+    assert build_features(["repetition"]).fit_transform(inputs).shape == (3, len(names))
+
+
 def test_context_is_computed_per_document():
     first = document_inputs(["Promised jobs.", "Promised jobs again."])
     other = document_inputs(["Promised jobs again."])
