@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections import deque
+from collections import Counter, deque
 import warnings
 from pathlib import Path
 from typing import Callable, Iterator, List, Optional, TypeVar
@@ -140,7 +140,7 @@ def score(
         if wants_colour(sys.stdout):
             writer, visual = TerminalReport(), True
     explain = explain or (visual and not summary)
-    done = resume_point(output) if resume else set()
+    done = resume_point(output) if resume else Counter()
 
     problems = []
 
@@ -153,7 +153,7 @@ def score(
 
     def texts() -> Iterator[str]:
         for document in read_inputs(inputs, on_problem, text_column=text_column):
-            if document.name not in done:
+            if document.part >= done[document.name]:
                 pending.append(document)
                 yield document.text
 
@@ -167,9 +167,12 @@ def score(
         out.write("" if done else writer.start())
         scored = detector.score_many(texts(), n_jobs=jobs, explain=explain)
         with ScoreProgress(total, show) as progress:
-            for index, sentences in enumerate(scored, start=len(done)):
+            for index, sentences in enumerate(scored, start=sum(done.values())):
                 document = pending.popleft()
-                out.write(writer.write(DocumentResult(document.name, sentences, document.text), index, all_scores))
+                if document.offset:  # a part of a large file: offsets count from the file's start
+                    sentences = [s.shifted(document.offset) for s in sentences]
+                result = DocumentResult(document.name, sentences, document.text, document.offset)
+                out.write(writer.write(result, index, all_scores))
                 out.flush()
                 progress.advance(len(sentences))
         out.write(writer.finish())

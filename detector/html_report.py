@@ -90,9 +90,9 @@ class HtmlReport:
                  f'{": " + escape(top) if top else ""}</p>\n<div class="article">']
         cursor = 0
         for s in result.sentences:
-            parts.append(escape(text[cursor:s.start]))
+            parts.append(escape(text[cursor:s.start - result.offset]))
             parts.append(_sentence_html(s) if s.flagged else escape(s.text))
-            cursor = s.end
+            cursor = s.end - result.offset
         parts.append(escape(text[cursor:]))
         parts.append("</div>\n</section>\n")
         return "".join(parts)

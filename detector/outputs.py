@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, TextIO
@@ -24,8 +25,9 @@ def partial_path(output: Path) -> Path:
     return output.with_name(output.name + ".partial")
 
 
-def resume_point(output: Path) -> set[str]:
-    """The documents already in ``output``'s partial file (or in a finished ``output``).
+def resume_point(output: Path) -> Counter[str]:
+    """How many records each document already has in ``output``'s partial file (or in a
+    finished ``output``): one for a document, one per part for a file scored in parts.
 
     A last line cut short by a crash is dropped, so the file ends after a complete document.
     Afterwards the partial file holds exactly those documents, ready to be appended to.
@@ -34,15 +36,15 @@ def resume_point(output: Path) -> set[str]:
     if not partial.exists() and output.exists():
         shutil.copyfile(output, partial)
     if not partial.exists():
-        return set()
-    done: set[str] = set()
+        return Counter()
+    done: Counter[str] = Counter()
     keep = 0
     with open(partial, "rb") as fh:
         for number, line in enumerate(fh, start=1):
             if not line.endswith(b"\n"):
                 break
             try:
-                done.add(json.loads(line)["document"])
+                done[json.loads(line)["document"]] += 1
             except (ValueError, KeyError, TypeError):
                 raise DetectorError(f"{partial}:{number}: not a line of detector's JSONL output; "
                                     "cannot resume from it") from None

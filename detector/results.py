@@ -60,6 +60,15 @@ class SentenceResult:
     def flagged(self) -> bool:
         return bool(self.techniques)
 
+    def shifted(self, offset: int) -> "SentenceResult":
+        """The same result with its offsets (and its evidence's) moved by ``offset`` characters."""
+        techniques = tuple(
+            TechniqueScore(t.technique, t.score, None if t.evidence is None else tuple(
+                Evidence(e.start + offset, e.end + offset, e.text, e.weight) for e in t.evidence))
+            for t in self.techniques
+        )
+        return SentenceResult(self.start + offset, self.end + offset, self.text, self.score, techniques, self.all_scores)
+
     def to_dict(self, all_scores: bool = False) -> dict:
         """The JSON object of this sentence; ``all_scores`` adds every technique's score."""
         out = {
@@ -80,11 +89,14 @@ class DocumentResult:
 
     ``text`` is the document itself when the caller kept it (reports that show the whole
     article use it for the spaces and line breaks between sentences); it is not serialised.
+    A very large file is scored in parts: ``offset`` is where this part's ``text`` starts in
+    the file, and the sentences' offsets count from the start of the file.
     """
 
     document: str
     sentences: list[SentenceResult]
     text: str | None = field(default=None, compare=False, repr=False)
+    offset: int = field(default=0, compare=False)
 
     @property
     def flagged(self) -> int:

@@ -9,6 +9,7 @@ the other documents are read either way.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import sys
@@ -32,10 +33,20 @@ class Input:
 
 @dataclass(frozen=True)
 class InputDocument:
-    """A document to score: its name (path, or corpus id) and its text."""
+    """A document to score: its name (path, or corpus id) and its text.
+
+    A text file too large to hold at once comes as several parts, split at paragraph or line
+    breaks: ``part`` counts them and ``offset`` is where this part starts in the whole file.
+    """
 
     name: str
     text: str
+    part: int = 0
+    offset: int = 0
+
+
+#: Text files above this size are read and scored in parts, so memory stays bounded.
+PART_BYTES = 16 * 2**20
 
 
 @dataclass(frozen=True)
@@ -75,7 +86,9 @@ def read_inputs(inputs: Sequence[Input], on_problem: Callable[[ReadProblem], Non
     """Yield the documents of ``inputs`` in order; report unreadable ones to ``on_problem``."""
     for item in inputs:
         try:
-            if item.kind == "text":
+            if item.kind == "text" and item.path is not None and item.path.stat().st_size > PART_BYTES:
+                yield from _read_text_parts(item)
+            elif item.kind == "text":
                 yield InputDocument(item.name, _read_text(item))
             elif item.kind == "jsonl":
                 yield from _read_jsonl(item, on_problem)
@@ -104,6 +117,40 @@ def _read_text(item: Input) -> str:
     except OSError as exc:
         raise _Unreadable(f"cannot read ({exc.strerror})") from None
     return _decode(data)
+
+
+def _read_text_parts(item: Input, part_bytes: int | None = None) -> Iterator[InputDocument]:
+    """A large text file in parts of about ``part_bytes``, each ending after a paragraph break
+    (or a line break, or anywhere when a part has none), with its offset in the whole file."""
+    size = part_bytes or PART_BYTES
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, part, carry, read = 0, 0, "", 0
+    try:
+        with open(item.path, "rb") as fh:
+            while True:
+                block = fh.read(size)
+                final = not block
+                if part == 0 and b"\x00" in block[:8192]:
+                    raise _Unreadable("a binary file, not text")
+                try:
+                    text = carry + decoder.decode(block, final=final)
+                except UnicodeDecodeError as exc:
+                    raise _Unreadable(f"not UTF-8 text (undecodable byte at offset {read + exc.start})") from None
+                read += len(block)
+                if not text:
+                    break
+                cut = len(text)
+                if not final:
+                    paragraph = text.rfind("\n\n")
+                    cut = paragraph + 2 if paragraph >= 0 else text.rfind("\n") + 1 or len(text)
+                yield InputDocument(item.name, text[:cut], part, offset)
+                carry = text[cut:]
+                offset += cut
+                part += 1
+                if final:
+                    break
+    except OSError as exc:
+        raise _Unreadable(f"cannot read ({exc.strerror})") from None
 
 
 def _lines(item: Input) -> Iterator[tuple[int, str]]:

@@ -50,9 +50,9 @@ class TerminalReport:
         text = document_text(result)
         article, cursor = Text(), 0
         for s in result.sentences:
-            article.append(text[cursor:s.start])
+            article.append(text[cursor:s.start - result.offset])
             article.append_text(_sentence(s))
-            cursor = s.end
+            cursor = s.end - result.offset
         article.append(text[cursor:].rstrip("\n"))
         counts = Counter(t.technique for s in result.sentences for t in s.techniques)
         table = Table(title="Techniques", show_edge=False, title_justify="left")

@@ -87,3 +87,25 @@ def test_jsonl_and_csv_corpora_can_be_scored(tmp_path, tiny_model_path):
     # The JSONL corpus has no "body" column to worry about; the CSV names its text column.
     names = [json.loads(line)["document"] for line in result.output.splitlines()]
     assert result.exit_code == 0 and names == ["x1", "x2", f"{table}:2"]
+
+
+def test_a_large_file_is_scored_in_parts_and_resumes_part_by_part(tmp_path, tiny_model_path, monkeypatch):
+    from detector import sources
+    from detector.detector import Detector
+
+    monkeypatch.setattr(sources, "PART_BYTES", 400)
+    text = "".join(f"Section {i}: the council met.\nThis shameful plan number {i} was rammed through!\n\n"
+                   for i in range(30))
+    big = tmp_path / "big.txt"
+    big.write_text(text, encoding="utf-8")
+    whole = _score(big, "-m", tiny_model_path, "-f", "jsonl")
+    records = [json.loads(line) for line in whole.output.splitlines()]
+    assert whole.exit_code == 0 and len(records) > 3 and {r["document"] for r in records} == {str(big)}
+    sentences = [s for r in records for s in r["sentences"]]
+    assert all(text[s["start"]:s["end"]] == s["text"] for s in sentences)
+    assert [s["text"] for s in sentences] == [s.text for s in Detector.load(tiny_model_path).score(text)]
+
+    out = tmp_path / "big.jsonl"
+    partial_path(out).write_text("".join(line + "\n" for line in whole.output.splitlines()[:2]), encoding="utf-8")
+    resumed = _score(big, "-m", tiny_model_path, "-f", "jsonl", "-o", out, "--resume")
+    assert resumed.exit_code == 0 and out.read_text(encoding="utf-8") == whole.output

@@ -53,3 +53,19 @@ def test_csv_corpus_uses_the_named_text_column(tmp_path):
     assert [(d.name, d.text) for d in documents] == [("p1", "A post, with a comma."), ("p2", "Another post.")]
     _, problems = _read([table])
     assert len(problems) == 1 and "no column 'text'" in problems[0] and "--text-column" in problems[0]
+
+
+def test_a_large_text_file_is_read_in_parts_with_offsets_into_the_whole(tmp_path, monkeypatch):
+    from detector import sources
+
+    monkeypatch.setattr(sources, "PART_BYTES", 300)
+    text = "".join(f"Paragraph {i} says ünïcode things.\nIt has two lines.\n\n" for i in range(40)) + "End é"
+    big = tmp_path / "big.txt"
+    big.write_text(text, encoding="utf-8")
+    documents, problems = _read([big])
+    assert problems == [] and len(documents) > 5
+    assert [d.part for d in documents] == list(range(len(documents)))
+    assert "".join(d.text for d in documents) == text
+    for d in documents:
+        assert text[d.offset:d.offset + len(d.text)] == d.text
+        assert d.text.endswith("\n\n") or d is documents[-1]  # parts end at paragraph breaks
