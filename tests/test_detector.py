@@ -52,3 +52,10 @@ def test_training_records_what_it_was_trained_on(tiny_detector, documents):
     assert meta["training_documents"] == len(documents)
     assert meta["cv_metrics"]["folds"] == 3
     assert 0 < meta["any_threshold"] <= 1
+
+
+def test_results_survive_pickling_unchanged(tiny_detector):
+    import pickle
+
+    results = tiny_detector.explain(ARTICLE)
+    assert pickle.loads(pickle.dumps(results)) == results
