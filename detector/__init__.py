@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Detector", "train", "read_corpus", "evaluate", "Document", "LabelledSpan",
-    "SentenceResult", "TechniqueScore", "DocumentResult", "DetectorError", "DataError",
+    "SentenceResult", "TechniqueScore", "Evidence", "DocumentResult", "DetectorError", "DataError",
     "ModelError", "TECHNIQUES", "TECHNIQUE_IDS", "split_sentences", "__version__",
 ]
 
@@ -29,6 +29,7 @@ _LAZY = {
     "evaluate": "detector.evaluation",
     "SentenceResult": "detector.results",
     "TechniqueScore": "detector.results",
+    "Evidence": "detector.results",
     "DocumentResult": "detector.results",
     "DetectorError": "detector.errors",
     "DataError": "detector.errors",
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from .detector import Detector, train
     from .errors import DataError, DetectorError, ModelError
     from .evaluation import evaluate
-    from .results import DocumentResult, SentenceResult, TechniqueScore
+    from .results import DocumentResult, Evidence, SentenceResult, TechniqueScore
     from .segmentation import split_sentences
     from .taxonomy import TECHNIQUE_IDS, TECHNIQUES
 

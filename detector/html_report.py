@@ -58,7 +58,7 @@ class HtmlReport:
     def __init__(self, title: str = "Persuasion techniques report") -> None:
         self.title = title
         self.tally: Counter[str] = Counter()
-        self.ranking: list[tuple[str, int, int, str]] = []
+        self.ranking: list[tuple[str, int, int, str, str]] = []  # name, sentences, flagged, anchor, top
 
     def start(self) -> str:
         created = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
