@@ -5,6 +5,7 @@ its intercept plus, for every feature, coefficient times value.  The feature gro
 from words are mapped back to character spans of the sentence:
 
 * word and character n-grams: an n-gram's contribution is shared by the words it covers;
+* word stems: a stem's contribution is shared by the words that have it;
 * lexicon categories: a category's contribution is shared by the words that matched it;
 * the static embedding: it is a mean of token vectors, so it splits exactly into one
   contribution per token.
@@ -22,7 +23,7 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 
-from .features import SentenceInput, lexicon_matches
+from .features import SentenceInput, lexicon_matches, stem_tokens, word_stem
 from .results import Evidence
 
 _TOKEN = re.compile(r"\w[\w'’-]*")  # the word n-gram vectoriser's token pattern
@@ -93,7 +94,7 @@ def _unit_weights(features, text: str, values, coef: np.ndarray,
         width = _width(part)
         part_coef = coef[offset:offset + width] * group_weights.get(name, 1.0)
         part_values = values[:, offset:offset + width]
-        if name in ("words", "chars"):
+        if name in ("words", "stems", "chars"):
             _credit_ngrams(part[-1], text, part_values, part_coef, credit)
         elif name == "lexicon":
             _credit_lexicon(part[-1], text, part_coef, credit)
@@ -129,6 +130,10 @@ def _credit_ngrams(vectorizer, text: str, values, coef: np.ndarray, credit) -> N
 
 def _ngram_spans(vectorizer, text: str):
     """(n-gram, character span) for every n-gram the vectoriser would extract."""
+    if vectorizer.analyzer is stem_tokens:
+        for match in _TOKEN.finditer(text):
+            yield word_stem(match.group().lower()), match.span()
+        return
     low, high = vectorizer.ngram_range
     if vectorizer.analyzer == "char_wb":
         for match in re.finditer(r"\S+", text):

@@ -4,7 +4,7 @@ The model's input is a sequence of ``SentenceInput``: a sentence's text, its pos
 the texts of all sentences of its document (shared, not copied), so features may look at
 the context, e.g. a phrase repeated earlier in the same article.  Feature groups:
 
-* word and character n-grams (TF-IDF), built in ``build_features``;
+* word and character n-grams and word stems (TF-IDF), built in ``build_features``;
 * ``LexiconFeatures``: counts of words from the lexicons in ``detector/data/lexicons``;
 * ``StyleFeatures``: length, punctuation, quotes, capitals, pronouns;
 * ``ContextFeatures``: repetition within the document, position, the document's overall tone
@@ -294,6 +294,27 @@ class ContextFeatures(TransformerMixin, BaseEstimator):
 # --------------------------------------------------------------------------- assembly
 
 
+_STEM_TOKEN = re.compile(r"\w[\w'’-]*")  # the word vectoriser's token pattern
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    from nltk.stem.snowball import SnowballStemmer  # pure Python, needs no downloaded data
+
+    return SnowballStemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def word_stem(word: str) -> str:
+    """The Snowball stem of a lower-cased word ("corrupted", "corruption" -> "corrupt")."""
+    return _stemmer().stem(word)
+
+
+def stem_tokens(text: str) -> list[str]:
+    """The stems of a text's words, in order: one feature for every form of a word."""
+    return [word_stem(m.group()) for m in _STEM_TOKEN.finditer(text.lower())]
+
+
 class SentenceText(TransformerMixin, BaseEstimator):
     """Selects the sentence texts, for the n-gram vectorisers."""
 
@@ -304,7 +325,7 @@ class SentenceText(TransformerMixin, BaseEstimator):
         return [x.text for x in X]
 
 
-FEATURE_GROUPS = ("words", "chars", "lexicon", "style", "context", "repetition", "embedding")
+FEATURE_GROUPS = ("words", "stems", "chars", "lexicon", "style", "context", "repetition", "embedding")
 # Character n-grams cost half the scoring time and add nothing measurable once the
 # embedding is there (docs/benchmarks.md, ablation), so the default leaves them out.
 DEFAULT_FEATURE_GROUPS = ("words", "lexicon", "style", "context", "embedding")
@@ -329,6 +350,11 @@ def build_features(
             ("text", SentenceText()),
             ("tfidf", TfidfVectorizer(ngram_range=word_ngrams, min_df=2, sublinear_tf=True,
                                       token_pattern=r"(?u)\b\w[\w'’-]*\b")),
+        ])))
+    if "stems" in groups:
+        parts.append(("stems", Pipeline([
+            ("text", SentenceText()),
+            ("tfidf", TfidfVectorizer(analyzer=stem_tokens, min_df=2, sublinear_tf=True)),
         ])))
     if "chars" in groups:
         parts.append(("chars", Pipeline([

@@ -161,7 +161,8 @@ def main() -> int:
         variants = [("default", {})]
         variants += [(f"without {g}", {"feature_groups": tuple(x for x in DEFAULT_FEATURE_GROUPS if x != g)})
                      for g in DEFAULT_FEATURE_GROUPS]
-        variants += [("with character n-grams added", {"feature_groups": DEFAULT_FEATURE_GROUPS + ("chars",)}),
+        variants += [("with word stems added", {"feature_groups": DEFAULT_FEATURE_GROUPS + ("stems",)}),
+                     ("with character n-grams added", {"feature_groups": DEFAULT_FEATURE_GROUPS + ("chars",)}),
                      ("class weighting (balanced)", {"class_weight": "balanced"}),
                      ("C = 0.3 (stronger regularisation)", {"C": 0.3}),
                      ("C = 3 (weaker regularisation)", {"C": 3.0})]

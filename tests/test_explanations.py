@@ -45,8 +45,21 @@ def test_scores_are_the_same_with_and_without_explanations(tiny_detector):
 
 def test_every_feature_group_can_be_explained(documents):
     detector = train(documents, threshold_folds=None,
-                     feature_groups=("words", "chars", "lexicon", "style", "context", "embedding"))
+                     feature_groups=("words", "stems", "chars", "lexicon", "style", "context", "embedding"))
     _check_evidence(ARTICLE, detector.explain(ARTICLE))
+
+
+def test_stem_evidence_falls_on_other_forms_of_a_trained_word(documents):
+    # The tiny corpus labels "betrayed" and "wasted"; "betraying" and "wasting" never occur in it,
+    # so only their stems can carry the evidence.
+    detector = train(documents, threshold_folds=None, feature_groups=("stems",))
+    text = "The council keeps betraying the town and wasting its money."
+    results = detector.explain(text, top=5)
+    _check_evidence(text, results, top=5)
+    loaded = [t for s in results for t in s.techniques if t.technique == "loaded_language"]
+    assert loaded, "the stems of two labelled words should flag loaded language"
+    evidence = " ".join(e.text.lower() for e in loaded[0].evidence)
+    assert "betraying" in evidence or "wasting" in evidence
 
 
 def test_parallel_explanations_match_one_process(tiny_model_path):

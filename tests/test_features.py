@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from detector.features import (ContextFeatures, LexiconFeatures, StyleFeatures, build_features,
-                               document_inputs, lexicon_counts, lexicon_names)
+                               document_inputs, lexicon_counts, lexicon_names, stem_tokens)
 
 
 def column(names, name):
@@ -64,3 +64,15 @@ def test_feature_union_dimensions_and_group_selection():
     with pytest.raises(ValueError, match="unknown feature groups"):
         build_features(["vibes"])
     assert np.isfinite(LexiconFeatures().fit(inputs).transform(inputs)).all()
+
+
+def test_stems_join_the_forms_of_a_word():
+    assert stem_tokens("Corrupted officials, CORRUPTION everywhere!") == ["corrupt", "offici", "corrupt", "everywher"]
+    assert stem_tokens("") == [] and stem_tokens("!!! ...") == []
+    inputs = document_inputs(["They corrupted the vote.", "Corruption is everywhere.", "A calm report."])
+    stems = build_features(["stems"]).fit(inputs)
+    vocabulary = stems.transformer_list[0][1][-1].vocabulary_
+    assert "corrupt" in vocabulary
+    rows = stems.transform(inputs).toarray()
+    assert rows[0, vocabulary["corrupt"]] > 0 and rows[1, vocabulary["corrupt"]] > 0
+    assert rows[2, vocabulary["corrupt"]] == 0
