@@ -23,10 +23,10 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 
+from .features import WORD_TOKEN as _TOKEN
 from .features import SentenceInput, lexicon_matches, stem_tokens, word_stem
 from .results import Evidence
 
-_TOKEN = re.compile(r"\w[\w'’-]*")  # the word n-gram vectoriser's token pattern
 _PUNCTUATION = re.compile(r"[^\w\s]")
 # Words join a phrase when they carry at least this share of the sentence's strongest word.
 _PHRASE_SHARE = 0.25

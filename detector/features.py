@@ -294,7 +294,7 @@ class ContextFeatures(TransformerMixin, BaseEstimator):
 # --------------------------------------------------------------------------- assembly
 
 
-_STEM_TOKEN = re.compile(r"\w[\w'’-]*")  # the word vectoriser's token pattern
+WORD_TOKEN = re.compile(r"\w[\w'’-]*")  # the word n-gram vectoriser's token pattern
 
 
 @lru_cache(maxsize=1)
@@ -312,7 +312,7 @@ def word_stem(word: str) -> str:
 
 def stem_tokens(text: str) -> list[str]:
     """The stems of a text's words, in order: one feature for every form of a word."""
-    return [word_stem(m.group()) for m in _STEM_TOKEN.finditer(text.lower())]
+    return [word_stem(m.group()) for m in WORD_TOKEN.finditer(text.lower())]
 
 
 class SentenceText(TransformerMixin, BaseEstimator):
