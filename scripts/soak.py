@@ -3,7 +3,8 @@
     python scripts/soak.py [--documents 20000] [--jobs 2] [--kills 3] [--seed 7]
 
 Each round runs ``detector score CORPUS.jsonl --jobs N --format jsonl --output OUT --resume``
-and, while it runs, kills one of its worker processes at a random moment.  A killed round fails
+and, while it runs, kills one of its worker processes at a random moment after the round has
+written its first new line of output (so every kill lands mid-run, on a fast machine or a slow one).  A killed round fails
 and keeps ``OUT.partial``; the next round resumes from it.  After ``--kills`` rounds with a kill,
 a last round runs undisturbed.  The check: ``OUT`` exists and holds every document exactly once,
 in input order, and no ``OUT.partial`` is left.  Not part of CI: it takes minutes.
@@ -55,6 +56,21 @@ def _is_worker(pid: int) -> bool:
     return b"popen_loky" in command
 
 
+def _lines(path: Path) -> int:
+    """Complete lines in ``path`` so far (0 when it does not exist yet)."""
+    try:
+        return path.read_bytes().count(b"\n")
+    except OSError:
+        return 0
+
+
+def _wait_for_new_output(partial: Path, run: subprocess.Popen, already: int, limit: float = 300.0) -> None:
+    """Wait until the running round has added a line to ``partial`` (or has ended)."""
+    deadline = time.monotonic() + limit
+    while run.poll() is None and time.monotonic() < deadline and _lines(partial) <= already:
+        time.sleep(0.2)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=20000)
@@ -73,21 +89,23 @@ def main() -> int:
     command = [sys.executable, "-m", "detector.cli", "score", str(corpus), "--jobs", str(args.jobs),
                "--format", "jsonl", "--output", str(out), "--resume", "--quiet"]
 
+    partial = out.with_name(out.name + ".partial")
     kills, rounds = 0, 0
     while True:
         rounds += 1
         run = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
         killed = None
         if kills < args.kills:
-            time.sleep(rng.uniform(3.0, 8.0))
+            # Kill mid-run, whatever the machine's speed: once this round has written output.
+            _wait_for_new_output(partial, run, already=_lines(partial))
+            time.sleep(rng.uniform(0.5, 4.0))
             workers = [p for p in descendants(run.pid) if _is_worker(p)]
             if workers and run.poll() is None:
                 killed = rng.choice(workers)
                 os.kill(killed, signal.SIGKILL)
                 kills += 1
         _, err = run.communicate()
-        partial = out.with_name(out.name + ".partial")
-        done = len(partial.read_text(encoding="utf-8").splitlines()) if partial.exists() else None
+        done = _lines(partial) if partial.exists() else None
         print(f"round {rounds}: exit {run.returncode}, killed worker {killed}, partial lines {done}")
         if err.strip():
             print("  " + err.strip().splitlines()[-1])
