@@ -4,10 +4,11 @@
 
 Each round runs ``detector score CORPUS.jsonl --jobs N --format jsonl --output OUT --resume``
 and, while it runs, kills one of its worker processes at a random moment after the round has
-written its first new line of output (so every kill lands mid-run, on a fast machine or a slow one).  A killed round fails
-and keeps ``OUT.partial``; the next round resumes from it.  After ``--kills`` rounds with a kill,
-a last round runs undisturbed.  The check: ``OUT`` exists and holds every document exactly once,
-in input order, and no ``OUT.partial`` is left.  Not part of CI: it takes minutes.
+written its first new line of output (so every kill lands mid-run, on a fast machine or a slow
+one).  A killed round fails and keeps ``OUT.partial``; the next round resumes from it.  After
+``--kills`` rounds with a kill, a last round runs undisturbed.  The check: ``OUT`` exists and
+holds every document exactly once, in input order, and no ``OUT.partial`` is left.  Not part of
+CI: it takes minutes.
 """
 
 from __future__ import annotations
