@@ -112,6 +112,11 @@ def lexicon_counts(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
+def forget_sentence_counts() -> None:
+    """Drop the cached lexicon counts of recent sentences (benchmarks: every pass does real work)."""
+    _RECENT_COUNTS.clear()
+
+
 def lexicon_matches(text: str) -> Iterator[tuple[int, int, int]]:
     """Every lexicon hit in ``text`` as (start, end, category index), words before phrases."""
     lex = _lexicon()
@@ -119,17 +124,27 @@ def lexicon_matches(text: str) -> Iterator[tuple[int, int, int]]:
     if len(lower) != len(text):  # a rare case-folding that changes length: offsets by word
         lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     for match in _WORD.finditer(lower):
-        token = match.group()
-        for i in lex.words.get(token, ()):
+        for i in _word_categories(match.group()):
             yield match.start(), match.end(), i
-        for n in lex.prefix_lengths:
-            if n > len(token):
-                break
-            for i in lex.prefixes[n].get(token[:n], ()):
-                yield match.start(), match.end(), i
     for i, pattern in lex.phrases:
         for match in pattern.finditer(lower):
             yield match.start(), match.end(), i
+
+
+@lru_cache(maxsize=200_000)
+def _word_categories(token: str) -> tuple[int, ...]:
+    """The lexicon categories a lower-cased word belongs to, whole-word entries before prefixes.
+
+    Cached per word: words repeat far more than sentences do, and trying every prefix length
+    against every word was the costliest step of scoring text that never repeats.
+    """
+    lex = _lexicon()
+    found = list(lex.words.get(token, ()))
+    for n in lex.prefix_lengths:
+        if n > len(token):
+            break
+        found.extend(lex.prefixes[n].get(token[:n], ()))
+    return tuple(found)
 
 
 def _count_lexicon(text: str) -> np.ndarray:

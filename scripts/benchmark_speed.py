@@ -44,11 +44,22 @@ PARAGRAPH = ("The council will vote on Thursday on the harbour plan, which suppo
 
 
 def make_corpus(target_sentences: int) -> list[str]:
-    """Held-out articles of the project's corpus, repeated to about ``target_sentences`` sentences."""
+    """Held-out articles of the project's corpus, repeated to about ``target_sentences`` sentences.
+
+    Every sentence of every copy starts with the copy's own tag, so no sentence repeats exactly: a
+    real archive rarely repeats a sentence, and the per-sentence feature caches would otherwise
+    flatter the figures (they doubled the measured throughput before 2026-11-27).
+    """
     articles = [d.text for d in read_corpus(ROOT / "training_data" / "heldout.jsonl")]
     per_pass = sum(len(split_sentences(a)) for a in articles)
     repeats = max(1, round(target_sentences / per_pass))
-    return articles * repeats
+    return [_tag_sentences(article, f"Copy{copy}") for copy in range(repeats) for article in articles]
+
+
+def _tag_sentences(text: str, tag: str) -> str:
+    for sentence in reversed(split_sentences(text)):
+        text = f"{text[:sentence.start]}{tag} {text[sentence.start:]}"
+    return text
 
 
 def rate(score, texts: list[str], repeats: int = 2) -> tuple[float, int]:
@@ -162,7 +173,8 @@ def main() -> int:
     small_n = sum(len(split_sentences(t)) for t in small)
     lines = [
         f"Measured {dt.date.today().isoformat()} on {machine} with `python scripts/benchmark_speed.py --write`: "
-        f"the project's held-out articles repeated to {n_sentences:,} sentences; shipped model "
+        f"the project's held-out articles repeated to {n_sentences:,} sentences, each sentence tagged with "
+        f"its copy's number so that none repeats; shipped model "
         f"(`{detector.metadata.get('params', {}).get('feature_groups')}` feature groups).",
         "",
         "| measure | figure | target |",
