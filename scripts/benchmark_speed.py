@@ -92,9 +92,7 @@ def _score_alone(texts: list[str]) -> float:
     """Sentences per second of one fresh process scoring ``texts`` (model loading excluded)."""
     detector = Detector.load()
     list(detector.score_many(texts[:50]))  # warm caches, as a long run would be
-    started = time.perf_counter()
-    n = sum(len(r) for r in detector.score_many(texts))
-    return n / (time.perf_counter() - started)
+    return rate(lambda batch: sum(len(r) for r in detector.score_many(batch)), texts, repeats=1)[0]
 
 
 def two_process_ceiling(texts: list[str]) -> float:
