@@ -4,6 +4,9 @@ Sources live in ``training_data/source/*.txt``.  Each document starts with a hea
 
     === id=<unique-id> topic=<topic> register=<register> side=<left|right|centre|none>
 
+and, for real documents (``rt-*``, made by ``scripts/real_text.py``), ``source=``, ``record=``,
+``licence=`` and ``part=`` naming where the excerpt comes from,
+
 followed by its text.  A technique is marked inline as ``{{technique_id|the words}}`` (several
 ids separated by commas); markers do not nest.  The build strips the markup, turns markers
 into character spans and writes the native JSONL corpus, split by document into
@@ -33,6 +36,7 @@ from detector.taxonomy import TECHNIQUE_IDS  # noqa: E402
 SOURCE_DIR = ROOT / "training_data" / "source"
 HEADER = re.compile(r"^=== (.*)$")
 HELDOUT_PERCENT = 15
+PROVENANCE = ("source", "record", "licence", "part")
 
 
 def heldout(doc_id: str) -> bool:
@@ -72,6 +76,8 @@ def parse_source(path: Path) -> tuple[list[dict], list[str]]:
                 errors.append(f"{path.name}:{lineno}: header without id")
             header = {"id": fields.get("id", f"?{lineno}"), "topic": fields.get("topic", ""),
                       "register": fields.get("register", ""), "side": fields.get("side", "")}
+            # Real documents keep their provenance: source file, record id, licence, excerpt part.
+            header.update({k: fields[k] for k in PROVENANCE if k in fields})
             body = []
             body_start = lineno + 1
         elif header is None:

@@ -1,0 +1,409 @@
+"""Real, openly licensed text for the corpus: select excerpts, apply annotations, measure agreement.
+
+The pool is ``../shared/data/open-text`` (one JSONL file per source, ``SOURCES.md`` beside it).
+Excerpts become documents of ``training_data/source/rt-*.txt`` whose header keeps their
+provenance::
+
+    === id=rt-wn-0001 topic=world-news register=wire-report side=none source=wikinews_2019_2020 \
+record=<record id> licence=CC-BY-2.5 part=1
+
+Annotators do not edit the text. They write a span list (``FILE.spans``) and ``apply`` turns it
+into the ``{{technique|words}}`` markup of the batch file, so the real text stays exactly as the
+source gave it.  The span list format::
+
+    ## rt-wn-0001
+    loaded_language: slammed
+    name_calling,loaded_language: radical left mob #2
+
+Each line is comma-separated technique ids, a colon, and the exact words as they stand in the
+document; ``#N`` picks the N-th occurrence where the words occur more than once.
+
+    python scripts/real_text.py select                 # write the batch files (once; never overwrites)
+    python scripts/real_text.py apply BATCH.spans       # annotate training_data/source/BATCH.txt
+    python scripts/real_text.py plain BATCH [DIR]       # the batch's text without markup (for blind review)
+    python scripts/real_text.py check SPANS [BATCH]     # validate a span list without applying it
+    python scripts/real_text.py agree SECOND.spans      # agreement of a blind second annotation with the corpus
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from detector.errors import DataError  # noqa: E402
+from detector.markup import parse_markup  # noqa: E402
+from detector.segmentation import split_sentences  # noqa: E402
+from detector.taxonomy import TECHNIQUE_IDS, is_technique  # noqa: E402
+
+POOL = ROOT.parent / "shared" / "data" / "open-text"
+SOURCE_DIR = ROOT / "training_data" / "source"
+HEADER = re.compile(r"^=== (.*)$")
+
+# Short licence codes for headers; the full terms and attribution lines are in training_data/LICENSES.md.
+LICENCES = {
+    "us_presidential_speeches": "public-domain",
+    "us_congress_press_releases": "public-domain",
+    "us_statements_of_administration_policy": "public-domain",
+    "gutenberg_political_pamphlets": "public-domain",
+    "uk_hansard_pm_contributions": "OPL-3.0",
+    "uk_hansard_handeset": "OPL-3.0",
+    "uk_scot_covid_briefing_statements": "OGL-3.0",
+    "wikinews_2019_2020": "CC-BY-2.5",
+    "wikinews_gum": "CC-BY-2.5",
+    "wikinews_api_sample": "CC-BY-2.5",
+}
+
+# (source, id prefix, topic, register, how many excerpts, at most excerpts per record)
+PLAN = [
+    ("wikinews_2019_2020", "wn", "world-news", None, 268, 1),
+    ("wikinews_gum", "wg", "world-news", None, 42, 1),
+    ("wikinews_api_sample", "wa", "world-news", None, 22, 1),
+    ("us_congress_press_releases", "pr", "us-politics", "press-release", 320, 1),
+    ("us_statements_of_administration_policy", "sap", "us-politics", "policy-statement", 120, 1),
+    ("uk_hansard_pm_contributions", "pm", "uk-politics", "parliamentary-debate", 160, 1),
+    ("uk_hansard_handeset", "hd", "uk-politics", "parliamentary-debate", 110, 1),
+    ("us_presidential_speeches", "ps", "us-politics", "speech", 80, 1),
+    ("uk_scot_covid_briefing_statements", "cv", "public-health", "briefing", 30, 1),
+    ("gutenberg_political_pamphlets", "gp", "historical", "pamphlet", 40, 1),
+]
+BATCH_SIZE = 75
+MIN_WORDS, TARGET_WORDS, MAX_WORDS = 150, 230, 340
+
+SIDES = {
+    "Democrat": "left", "Democratic": "left", "Labour": "left", "Lab": "left", "SNP": "left", "PC": "left",
+    "Republican": "right", "Conservative": "right", "Con": "right", "DUP": "right", "UUP": "right",
+    "IndCon": "right", "LD": "centre",
+}
+
+
+def side_of(record: dict) -> str:
+    """The political side of a record's speaker; parties before 1913 and non-partisan text are ``none``."""
+    if record.get("era") == "1789-1912":
+        return "none"
+    return SIDES.get(str(record.get("party") or ""), "none")
+
+
+def chunks(text: str) -> list[str]:
+    """Paragraphs, with any paragraph over MAX_WORDS cut into runs of whole sentences."""
+    out = []
+    for para in (p.strip() for p in re.split(r"\n\s*\n", text)):
+        if not para:
+            continue
+        if len(para.split()) <= MAX_WORDS:
+            out.append(para)
+            continue
+        run: list[str] = []
+        for s in split_sentences(para):
+            run.append(para[s.start:s.end])
+            if len(" ".join(run).split()) >= TARGET_WORDS:
+                out.append(" ".join(run))
+                run = []
+        if run:
+            out.append(" ".join(run))
+    return out
+
+
+def excerpts(record: dict, rng: random.Random, limit: int, from_start: bool) -> list[tuple[int, str]]:
+    """Up to ``limit`` excerpts of whole paragraphs, each at least MIN_WORDS words, as (part, text)."""
+    pieces = chunks(record["text"])
+    found: list[tuple[int, str]] = []
+    starts = list(range(len(pieces)))
+    if not from_start:
+        rng.shuffle(starts)
+    used: set[int] = set()
+    for start in starts:
+        if len(found) >= limit:
+            break
+        run, words, i = [], 0, start
+        while i < len(pieces) and i not in used and words < TARGET_WORDS:
+            n = len(pieces[i].split())
+            if run and words + n > MAX_WORDS:
+                break
+            run.append(i)
+            words += n
+            i += 1
+        if words >= MIN_WORDS:
+            used.update(run)
+            found.append((start + 1, "\n\n".join(pieces[j] for j in run)))
+        if from_start:
+            break
+    return found
+
+
+def select() -> int:
+    existing = sorted(SOURCE_DIR.glob("rt-*.txt"))
+    if existing:
+        print(f"batch files exist already ({len(existing)}); select writes them once", file=sys.stderr)
+        return 1
+    rng = random.Random(20261201)
+    docs: list[tuple[str, str]] = []  # (batch key, document text with header)
+    for source, prefix, topic, register, quota, per_record in PLAN:
+        records = [json.loads(line) for line in (POOL / f"{source}.jsonl").open(encoding="utf-8")]
+        records = balanced(records, quota, rng, source)
+        news = source.startswith("wikinews") or source == "us_congress_press_releases"
+        n = 0
+        for record in records:
+            for part, text in excerpts(record, rng, per_record, from_start=news):
+                n += 1
+                reg = register or ("interview" if record.get("genre") == "interview" else "wire-report")
+                headline = record.get("title", "").strip() if news and part == 1 else ""
+                body = f"{headline}\n\n{text}" if headline else text
+                header = (f"=== id=rt-{prefix}-{n:04d} topic={topic} register={reg} side={side_of(record)} "
+                          f"source={source} record={record['id']} licence={LICENCES[source]} part={part}")
+                docs.append((prefix, f"{header}\n{body}\n"))
+        print(f"{source}: {n} excerpts")
+    by_prefix: dict[str, list[str]] = {}
+    for prefix, doc in docs:
+        by_prefix.setdefault(prefix, []).append(doc)
+    for prefix, items in by_prefix.items():
+        for b in range(0, len(items), BATCH_SIZE):
+            path = SOURCE_DIR / f"rt-{prefix}-{b // BATCH_SIZE + 1:02d}.txt"
+            path.write_text("\n".join(items[b:b + BATCH_SIZE]), encoding="utf-8")
+            print(f"wrote {path.relative_to(ROOT)}: {len(items[b:b + BATCH_SIZE])} documents")
+    return 0
+
+
+def balanced(records: list[dict], quota: int, rng: random.Random, source: str) -> list[dict]:
+    """``quota`` records, equal numbers per side where the source has sides, mostly after 1980 for speeches."""
+    records = sorted(records, key=lambda r: r["id"])
+    rng.shuffle(records)
+    if source == "us_presidential_speeches":
+        # Mostly modern material, every era represented, the parties equal within each era.
+        wanted = {("1977-2020", "left"): 25, ("1977-2020", "right"): 25, ("1913-1976", "left"): 9,
+                  ("1913-1976", "right"): 9, ("1789-1912", "none"): 12}
+        out = []
+        for (era, side), k in wanted.items():
+            out += [r for r in records if r["era"] == era and side_of(r) == side][:k]
+        return out
+    sides = Counter(side_of(r) for r in records)
+    if len(sides) == 1:
+        return records[:quota]
+    main = [s for s in ("left", "right") if sides[s]]
+    others = [r for r in records if side_of(r) not in main]
+    n_other = min(len(others), quota // 6) if others else 0
+    per_side = (quota - n_other) // len(main)
+    out = [r for s in main for r in [x for x in records if side_of(x) == s][:per_side]]
+    return out + others[:n_other]
+
+
+# ---- span lists --------------------------------------------------------------------------------
+
+def read_batch(path: Path) -> list[tuple[str, str, str]]:
+    """(header line, document id, plain text) for each document of a batch file (markup removed)."""
+    docs: list[tuple[str, str, str]] = []
+    header, body = None, []
+
+    def finish() -> None:
+        if header is not None:
+            text, _ = parse_markup("\n".join(line.rstrip() for line in body).strip("\n"), path.name)
+            doc_id = dict(kv.split("=", 1) for kv in header[4:].split() if "=" in kv)["id"]
+            docs.append((header, doc_id, text))
+
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if HEADER.match(line):
+            finish()
+            header, body = line, []
+        else:
+            body.append(line)
+    finish()
+    return docs
+
+
+def read_spans(path: Path, texts: dict[str, str]) -> tuple[dict[str, list[tuple[int, int, list[str]]]], list[str]]:
+    """Parse a span list against the documents' texts; return spans per document and error messages."""
+    spans: dict[str, list[tuple[int, int, list[str]]]] = {}
+    errors: list[str] = []
+    doc = None
+    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        where = f"{path.name}:{lineno}"
+        if line.startswith("##"):
+            doc = line[2:].strip()
+            if doc not in texts:
+                errors.append(f"{where}: unknown document {doc!r}")
+                doc = None
+            else:
+                spans.setdefault(doc, [])
+            continue
+        if doc is None:
+            errors.append(f"{where}: span outside a known document")
+            continue
+        if line.lower() in {"(none)", "none", "-"}:
+            continue
+        ids_part, sep, words = line.partition(":")
+        if not sep:
+            errors.append(f"{where}: expected 'ids: words'")
+            continue
+        ids = [t.strip() for t in ids_part.split(",") if t.strip()]
+        bad = [t for t in ids if not is_technique(t)]
+        if bad or not ids:
+            errors.append(f"{where}: unknown technique {', '.join(bad) or '(none)'}")
+            continue
+        words = words.strip()
+        nth = 0
+        m = re.search(r"\s+#(\d+)$", words)
+        if m:
+            nth = int(m.group(1))
+            words = words[:m.start()]
+        text = texts[doc]
+        hits = [h.start() for h in re.finditer(re.escape(words), text)] if words else []
+        if not hits:
+            errors.append(f"{where}: words not found in {doc}: {words!r}")
+            continue
+        if nth == 0 and len(hits) > 1:
+            errors.append(f"{where}: {words!r} occurs {len(hits)} times in {doc}; add #1 .. #{len(hits)}")
+            continue
+        if nth > len(hits):
+            errors.append(f"{where}: {words!r} occurs only {len(hits)} times in {doc}")
+            continue
+        start = hits[max(nth, 1) - 1]
+        spans[doc].append((start, start + len(words), ids))
+    for doc, items in spans.items():
+        merged: dict[tuple[int, int], list[str]] = {}
+        for a, b, ids in items:
+            merged.setdefault((a, b), [])
+            merged[(a, b)] += [t for t in ids if t not in merged[(a, b)]]
+        ordered = sorted(merged.items())
+        for (a1, b1), _ in ordered:
+            for (a2, b2), _ in ordered:
+                if (a1, b1) < (a2, b2) and a2 < b1:
+                    errors.append(f"{path.name}: overlapping spans in {doc}: "
+                                  f"{texts[doc][a1:b1]!r} and {texts[doc][a2:b2]!r} (split them or give one span both ids)")
+        spans[doc] = [(a, b, ids) for (a, b), ids in ordered]
+    return spans, errors
+
+
+def apply(spans_path: Path) -> int:
+    batch = SOURCE_DIR / (spans_path.name.split(".")[0] + ".txt")
+    docs = read_batch(batch)
+    texts = {doc_id: text for _, doc_id, text in docs}
+    spans, errors = read_spans(spans_path, texts)
+    missing = [d for d in texts if d not in spans]
+    if missing:
+        errors.append(f"{spans_path.name}: no '## id' section for {len(missing)} documents: {', '.join(missing[:5])} ...")
+    if errors:
+        print("\n".join(errors), file=sys.stderr)
+        return 1
+    out = []
+    for header, doc_id, text in docs:
+        marked, position = [], 0
+        for a, b, ids in spans.get(doc_id, []):
+            marked.append(text[position:a])
+            marked.append("{{" + ",".join(ids) + "|" + text[a:b] + "}}")
+            position = b
+        marked.append(text[position:])
+        out.append(f"{header}\n{''.join(marked)}\n")
+    batch.write_text("\n".join(out), encoding="utf-8")
+    n = sum(len(v) for v in spans.values())
+    print(f"{batch.relative_to(ROOT)}: {len(docs)} documents, {n} spans")
+    return 0
+
+
+def plain(batch_name: str, out_dir: Path) -> int:
+    batch = SOURCE_DIR / f"{batch_name}.txt"
+    docs = read_batch(batch)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / batch.name).write_text("\n".join(f"{h}\n{t}\n" for h, _, t in docs), encoding="utf-8")
+    print(f"wrote {out_dir / batch.name}")
+    return 0
+
+
+def sentence_labels(text: str, spans: list[tuple[int, int, list[str]]]) -> list[set[str]]:
+    return [{t for a, b, ids in spans if a < s.end and b > s.start for t in ids} for s in split_sentences(text)]
+
+
+def check(spans_path: Path, batch: Path | None = None) -> int:
+    """Validate a span list against its batch file (default: the batch the span list is named for)."""
+    batch = batch or SOURCE_DIR / (spans_path.name.split(".")[0] + ".txt")
+    texts = {doc_id: text for _, doc_id, text in read_batch(batch)}
+    spans, errors = read_spans(spans_path, texts)
+    missing = [d for d in texts if d not in spans]
+    if missing:
+        errors.append(f"{spans_path.name}: no '## id' section for {len(missing)} documents: {', '.join(missing[:5])} ...")
+    print("\n".join(errors) if errors else f"{spans_path.name}: {len(spans)} documents, "
+          f"{sum(len(v) for v in spans.values())} spans, no errors")
+    return 1 if errors else 0
+
+
+def agree(second: Path) -> int:
+    """Cohen's kappa for any technique and per-technique F1 between the corpus and a second annotation.
+
+    The first annotation is the markup of the ``rt-*`` batch files; ``second`` is a span list of some
+    of the same documents, made blind to the first.
+    """
+    docs: dict[str, tuple[str, list[tuple[int, int, list[str]]]]] = {}
+    for path in sorted(SOURCE_DIR.glob("rt-*.txt")):
+        header, body = None, []
+        for line in path.read_text(encoding="utf-8").splitlines() + ["=== id=__end__"]:
+            if HEADER.match(line):
+                if header is not None:
+                    text, labelled = parse_markup("\n".join(body).strip("\n"), path.name)
+                    docs[header] = (text, [(s.start, s.end, [s.technique]) for s in labelled])
+                header = dict(kv.split("=", 1) for kv in line[4:].split() if "=" in kv)["id"]
+                body = []
+            else:
+                body.append(line)
+    texts = {k: v[0] for k, v in docs.items()}
+    spans_b, errors = read_spans(second, texts)
+    if errors:
+        print("\n".join(errors), file=sys.stderr)
+        return 1
+    a_labels: list[set[str]] = []
+    b_labels: list[set[str]] = []
+    for doc_id in spans_b:
+        text, spans_a = docs[doc_id]
+        a_labels += sentence_labels(text, spans_a)
+        b_labels += sentence_labels(text, spans_b[doc_id])
+    print(json.dumps({"documents": len(spans_b), **agreement(a_labels, b_labels)}, indent=1))
+    return 0
+
+
+def agreement(a: list[set[str]], b: list[set[str]]) -> dict:
+    """Sentence-level agreement: any-technique Cohen's kappa and F1 of ``b`` against ``a`` per technique."""
+    n = len(a)
+    pa = [bool(x) for x in a]
+    pb = [bool(x) for x in b]
+    observed = sum(x == y for x, y in zip(pa, pb)) / n
+    pa1, pb1 = sum(pa) / n, sum(pb) / n
+    expected = pa1 * pb1 + (1 - pa1) * (1 - pb1)
+    kappa = (observed - expected) / (1 - expected) if expected < 1 else 1.0
+    per = {}
+    for t in TECHNIQUE_IDS:
+        tp = sum(t in x and t in y for x, y in zip(a, b))
+        fa = sum(t in x for x in a)
+        fb = sum(t in y for y in b)
+        per[t] = {"first": fa, "second": fb, "f1": round(2 * tp / (fa + fb), 3) if fa + fb else None}
+    return {"sentences": n, "any_first": sum(pa), "any_second": sum(pb),
+            "any_kappa": round(kappa, 3), "per_technique": per}
+
+
+def main(argv: list[str]) -> int:
+    try:
+        if argv[:1] == ["select"]:
+            return select()
+        if argv[:1] == ["apply"] and len(argv) == 2:
+            return apply(Path(argv[1]))
+        if argv[:1] == ["plain"] and len(argv) in (2, 3):
+            return plain(argv[1], Path(argv[2]) if len(argv) == 3 else Path("."))
+        if argv[:1] == ["check"] and len(argv) in (2, 3):
+            return check(Path(argv[1]), Path(argv[2]) if len(argv) == 3 else None)
+        if argv[:1] == ["agree"] and len(argv) >= 2:
+            return agree(Path(argv[1])) if len(argv) == 2 else max(agree(Path(a)) for a in argv[1:])
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
