@@ -4,11 +4,15 @@ A model file holds a dict with a format marker and version, metadata (package an
 scikit-learn versions, labels, thresholds, SHA-256 of the training data, date,
 cross-validated metrics) and the fitted estimator.  Two formats, chosen by the suffix:
 
-* ``.skops`` (skops): loading runs no code; only the project's and scikit-learn's own types
-  (and numpy, scipy and builtins) are accepted, anything else is refused.  Use it to share.
+* ``.skops`` (skops): loading runs no code; beyond skops' own safe defaults only the exact
+  types of a detector model (``MODEL_TYPES``) are accepted, anything else is refused, and the
+  loaded object must be a ``TechniqueClassifier``.  Use it to share.
 * ``.joblib`` (pickle): fast to load, but unpickling can run arbitrary code, so a joblib file
   is loaded only when it is the model shipped with the package (its SHA-256 ships beside it)
   or the caller says it trusts the file.
+
+A file is read once, with bounds on its size and on what its archive unpacks to; the bytes
+that were checked (type audit, SHA-256) are the bytes that are loaded.
 
 Writing goes to a temporary file in the target folder and is then renamed, so a crash leaves
 the old file or the new one, never half of one.  Loading refuses files that are not models or
@@ -18,7 +22,9 @@ have an unknown format version, and warns when the scikit-learn minor version di
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import stat
 import tempfile
 import warnings
 from contextlib import contextmanager
@@ -31,9 +37,23 @@ MAGIC = "detector-model"
 FORMAT_VERSION = 1
 DEFAULT_MODEL_NAME = "default.joblib"
 SAFE_SUFFIX = ".skops"
-# Types a .skops model may contain: the project's estimator and transformers and what they
-# are built of.  Anything else (os.system, a stranger's class) is refused before loading.
-_TRUSTED_MODULES = ("detector.", "sklearn.", "numpy.", "scipy.", "builtins.", "collections.")
+# The exact type names a .skops model may hold beyond skops' own trusted defaults: the
+# project's estimator, its transformers and the tokeniser function the stem vectoriser uses.
+# Anything else (eval, os.system, numpy.load, the project's own loaders) is refused unread.
+MODEL_TYPES = frozenset({
+    "detector.model.TechniqueClassifier",
+    "detector.features.SentenceText",
+    "detector.features.LexiconFeatures",
+    "detector.features.StyleFeatures",
+    "detector.features.ContextFeatures",
+    "detector.features.stem_tokens",
+    "detector.embeddings.EmbeddingFeatures",
+})
+# Bounds that keep a hostile file from exhausting memory: the shipped model is about 6 MB on
+# disk and 48 MB unpacked.
+MAX_MODEL_BYTES = 512 << 20
+MAX_UNPACKED_BYTES = 512 << 20
+MAX_ARCHIVE_MEMBERS = 10_000
 
 
 class ModelVersionWarning(UserWarning):
@@ -69,7 +89,7 @@ def save_model(estimator: Any, metadata: dict, path: str | Path) -> None:
     """Write ``estimator`` and its ``metadata`` to ``path`` atomically (``.skops``: the safe format)."""
     payload = {"magic": MAGIC, "format_version": FORMAT_VERSION, "metadata": metadata, "estimator": estimator}
     with atomic_path(path) as tmp:
-        if Path(path).suffix == SAFE_SUFFIX:
+        if is_safe_format(path):
             import zipfile
 
             import skops.io
@@ -96,29 +116,64 @@ def shipped_model_sha256() -> str | None:
     return record.read_text("ascii").split()[0] if record.is_file() else None
 
 
-def _read_skops(path: Path) -> Any:
-    import skops.io
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, read once: what is checked is what is loaded, whatever happens to the path."""
+    try:
+        with open(path, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MODEL_BYTES:
+                raise ModelError(f"{path}: not loaded: not a regular file of at most {MAX_MODEL_BYTES >> 20} MiB")
+            data = fh.read(MAX_MODEL_BYTES + 1)
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot read the model file ({exc.strerror or exc})") from None
+    if len(data) > MAX_MODEL_BYTES:
+        raise ModelError(f"{path}: not loaded: larger than {MAX_MODEL_BYTES >> 20} MiB")
+    return data
+
+
+def _check_archive(path: Path, data: bytes) -> None:
+    """Refuse a zip archive whose members would unpack to more than MAX_UNPACKED_BYTES (a zip bomb)."""
+    import zipfile
 
     try:
-        found = skops.io.get_untrusted_types(file=path)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ModelError(f"{path}: not a detector model file (not a skops archive)") from None
+    if len(members) > MAX_ARCHIVE_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+        raise ModelError(
+            f"{path}: refused: the archive would unpack to more than {MAX_UNPACKED_BYTES >> 20} MiB "
+            f"or {MAX_ARCHIVE_MEMBERS} members; it was not loaded"
+        )
+
+
+def _read_skops(path: Path, data: bytes) -> Any:
+    import skops.io
+
+    _check_archive(path, data)
+    try:
+        found = skops.io.get_untrusted_types(data=data)
     except Exception as exc:
         raise ModelError(f"{path}: not a detector model file ({type(exc).__name__})") from None
-    refused = [name for name in found if not name.startswith(_TRUSTED_MODULES)]
+    # skops trusts its own safe defaults (containers, numpy arrays, scikit-learn estimators);
+    # beyond those only the exact names of the project's model parts are accepted, never a
+    # prefix: "builtins." or "numpy." would admit eval, exec or numpy.load.
+    refused = sorted(set(found) - MODEL_TYPES)
     if refused:
         raise ModelError(
             f"{path}: refused: the file contains types that are not part of a detector model "
-            f"({', '.join(sorted(refused))}); it was not loaded"
+            f"({', '.join(refused)}); it was not loaded"
         )
     try:
-        return skops.io.load(path, trusted=found)
+        return skops.io.loads(data, trusted=sorted(found))
     except Exception as exc:
         raise ModelError(f"{path}: not a detector model file ({type(exc).__name__})") from None
 
 
-def _read_joblib(path: Path, trusted: bool) -> Any:
+def _read_joblib(path: Path, data: bytes, trusted: bool) -> Any:
     import joblib
 
-    if not trusted and file_sha256(path) != shipped_model_sha256():
+    if not trusted and hashlib.sha256(data).hexdigest() != shipped_model_sha256():
         raise ModelError(
             f"{path}: not loaded: a joblib (pickle) file can run any code when it is loaded, and this "
             "one is not the model shipped with detector. Load it only if you trust where it came "
@@ -126,9 +181,14 @@ def _read_joblib(path: Path, trusted: bool) -> Any:
             ".skops file, which loads without running code"
         )
     try:
-        return joblib.load(path)
+        return joblib.load(io.BytesIO(data))
     except Exception as exc:  # joblib raises many types for foreign files
         raise ModelError(f"{path}: not a detector model file ({type(exc).__name__})") from None
+
+
+def is_safe_format(path: str | Path) -> bool:
+    """Whether ``path`` names a model file in the format that loads without running code."""
+    return Path(path).suffix.lower() == SAFE_SUFFIX
 
 
 def _minor(version: str) -> str:
@@ -143,12 +203,17 @@ def load_model(path: str | Path, trusted: bool = False) -> tuple[Any, dict]:
     """
     import sklearn
 
+    from .model import TechniqueClassifier
+
     path = Path(path)
     if not path.is_file():
         raise ModelError(f"{path}: no such model file")
-    payload = _read_skops(path) if path.suffix == SAFE_SUFFIX else _read_joblib(path, trusted)
+    data = _read_bytes(path)
+    payload = _read_skops(path, data) if is_safe_format(path) else _read_joblib(path, data, trusted)
     if not isinstance(payload, dict) or payload.get("magic") != MAGIC:
         raise ModelError(f"{path}: not a detector model file")
+    if not isinstance(payload.get("estimator"), TechniqueClassifier) or not isinstance(payload.get("metadata"), dict):
+        raise ModelError(f"{path}: not a detector model file (it holds no detector classifier)")
     version = payload.get("format_version")
     if version != FORMAT_VERSION:
         raise ModelError(
