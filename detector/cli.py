@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections import Counter, deque
+from collections import deque
 import warnings
 from pathlib import Path
 from typing import Callable, Iterator, List, Optional, TypeVar
@@ -38,6 +38,20 @@ def _fail(message: str, code: int) -> None:
     raise typer.Exit(code)
 
 
+def _quiet_exit(code: int) -> None:
+    import os
+
+    # Standard output is gone: point it at /dev/null so the interpreter's final flush is silent.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(code)
+
+
+def _terminate(signum, frame) -> None:
+    # SIGTERM ends a run like Ctrl-C: temporary files are removed and partial runs kept.
+    raise KeyboardInterrupt
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     typer.echo(f"warning: {message}", err=True)
 
@@ -56,6 +70,13 @@ def handles_errors(command: F) -> F:
             _fail("interrupted", 130)
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:
+            # The reader went away (``detector score ... | head``): end quietly, as Unix tools do.
+            _quiet_exit(141)
+        except OSError as exc:
+            # Permissions, a read-only or full disk, a closed stream: the user's environment, not a bug.
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            _fail(f"{where}{exc.strerror or exc}", 2)
         except Exception as exc:
             if type(exc).__name__ in ("TerminatedWorkerError", "BrokenProcessPool"):
                 # Not a bug: the system (or a person) killed a worker process, often for memory.
@@ -123,13 +144,22 @@ def score(
         if sys.stdin.isatty():
             raise DetectorError("give files or directories to score, or - to read standard input")
         paths = ["-"]
-    inputs = find_inputs(paths)
+    from .outputs import check_output, open_output, partial_path, resume_point, run_fingerprint
+
+    # A report written inside a scored folder is not read back as an article next time.
+    inputs = find_inputs(paths, exclude=[output, partial_path(output)] if output is not None else ())
+    if output is not None:
+        output = check_output(output, [i.path for i in inputs if i.path is not None])
     from .detector import Detector
-    from .outputs import open_output, partial_path, resume_point
     from .progress import ScoreProgress, progress_enabled
     from .results import DocumentResult
 
     detector = Detector.load(model, trusted=trust_model)
+    fingerprint = None
+    if resumable:
+        options = {"all_scores": all_scores, "explain": explain, "text_column": text_column}
+        fingerprint = run_fingerprint([(i.name, i.path) for i in inputs], options,
+                                      {"source": str(detector.source), "metadata": detector.metadata})
     writer = SUMMARY if summary else new_writer(output_format)
     # The HTML report and the terminal view exist to show why sentences were flagged,
     # so they always carry the evidence.
@@ -140,7 +170,11 @@ def score(
         if wants_colour(sys.stdout):
             writer, visual = TerminalReport(), True
     explain = explain or (visual and not summary)
-    done = resume_point(output) if resume else Counter()
+    if resume and output is not None and output.exists() and not partial_path(output).exists():
+        typer.echo(f"note: {output} is complete; nothing to resume", err=True)
+        return
+    # Documents already written, counted in input order: names may repeat, positions do not.
+    done = resume_point(output, fingerprint) if resume and output is not None and fingerprint else 0
 
     problems = []
 
@@ -152,8 +186,8 @@ def score(
     pending: deque = deque()  # documents handed to the scorer, awaiting their results
 
     def texts() -> Iterator[str]:
-        for document in read_inputs(inputs, on_problem, text_column=text_column):
-            if document.part >= done[document.name]:
+        for position, document in enumerate(read_inputs(inputs, on_problem, text_column=text_column)):
+            if position >= done:
                 pending.append(document)
                 yield document.text
 
@@ -167,7 +201,7 @@ def score(
         out.write("" if done else writer.start())
         scored = detector.score_many(texts(), n_jobs=jobs, explain=explain)
         with ScoreProgress(total, show) as progress:
-            for index, sentences in enumerate(scored, start=sum(done.values())):
+            for index, sentences in enumerate(scored, start=done):
                 document = pending.popleft()
                 if document.offset:  # a part of a large file: offsets count from the file's start
                     sentences = [s.shifted(document.offset) for s in sentences]
@@ -186,7 +220,7 @@ def score(
         write(sys.stdout)
         return
     try:
-        with open_output(output, resumable=resumable, resume=resume) as out:
+        with open_output(output, resumable=resumable, resume=resume, fingerprint=fingerprint) as out:
             write(out)
     except BaseException:
         if resumable and partial_path(output).exists():
@@ -279,6 +313,9 @@ def evaluate(
 
 def main() -> None:
     """Console-script entry point."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     app()
 
 

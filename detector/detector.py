@@ -26,6 +26,7 @@ from .results import Evidence, SentenceResult, TechniqueScore
 from .segmentation import Sentence, split_sentences
 
 _BATCH_DOCUMENTS = 64
+_CANDIDATES = 2
 
 
 class Detector:
@@ -111,7 +112,8 @@ class Detector:
         for sentences in segmented:
             inputs.extend(document_inputs([s.text for s in sentences]))
         any_proba, technique_proba = self.estimator.predict_scores(inputs)
-        decided = decide(any_proba, technique_proba, self.estimator.any_threshold_, self.estimator.thresholds_)
+        flagged, decided = decide(any_proba, technique_proba, self.estimator.any_threshold_,
+                                  self.estimator.thresholds_)
         labels = self.labels
         chosen = [sorted(np.flatnonzero(d), key=lambda j: -p[j]) for d, p in zip(decided, technique_proba)]
         evidence = None
@@ -125,23 +127,31 @@ class Detector:
             results = []
             for s in sentences:
                 probs = technique_proba[row]
+                unclear = bool(flagged[row]) and not chosen[row]
+                # A flagged sentence with no technique over its threshold names its two likeliest
+                # techniques as candidates, never as detections.
+                candidates = tuple(TechniqueScore(labels[j], float(probs[j]))
+                                   for j in np.argsort(-probs, kind="stable")[:_CANDIDATES]) if unclear else ()
                 results.append(SentenceResult(
                     s.start, s.end, s.text, float(any_proba[row]),
                     tuple(TechniqueScore(labels[j], float(probs[j]),
                                          None if evidence is None else _shift(evidence[row][j], s.start))
                           for j in chosen[row]),
                     {label: float(p) for label, p in zip(labels, probs)},
+                    bool(flagged[row]), candidates,
                 ))
                 row += 1
             out.append(results)
         return out
 
-    def decide_documents(self, documents: Sequence[Document]) -> np.ndarray:
-        """0/1 decisions (sentences x labels) for the documents' own sentence units."""
+    def decide_documents(self, documents: Sequence[Document]) -> tuple[np.ndarray, np.ndarray]:
+        """Flagged (sentences,) and 0/1 technique decisions (sentences x labels) for the
+        documents' own sentence units."""
         inputs: list[SentenceInput] = []
         for doc in documents:
             inputs.extend(document_inputs([s.text for s in doc.sentences()]))
-        return self.estimator.predict(inputs)
+        any_proba, technique_proba = self.estimator.predict_scores(inputs)
+        return decide(any_proba, technique_proba, self.estimator.any_threshold_, self.estimator.thresholds_)
 
 
 def _shift(evidence: Sequence[Evidence], offset: int) -> tuple[Evidence, ...]:
@@ -160,8 +170,26 @@ def cached_detector(source: str, trusted: bool = False) -> Detector:
     return Detector.load(source, trusted=trusted)
 
 
+@lru_cache(maxsize=1)
+def _watch_parent() -> None:
+    """End this worker process when the process that started it is gone, whatever killed it."""
+    import os
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="detector-parent-watch", daemon=True).start()
+
+
 def _score_in_worker(source: str | None, trusted: bool, model: Detector | None, texts: list[str],
                      explain: bool, top: int) -> list[list[SentenceResult]]:
+    _watch_parent()
     detector = model if model is not None else cached_detector(source, trusted)
     return detector._score_batch(texts, explain, top)
 

@@ -59,15 +59,22 @@ class EvaluationReport:
         }
 
 
-def score_decisions(gold: np.ndarray, predicted: np.ndarray, labels: Sequence[str]) -> EvaluationReport:
-    """Compare 0/1 matrices (sentences x labels) and return the figures."""
+def score_decisions(gold: np.ndarray, predicted: np.ndarray, labels: Sequence[str],
+                    flagged: np.ndarray | None = None) -> EvaluationReport:
+    """Compare 0/1 matrices (sentences x labels) and return the figures.
+
+    ``flagged`` is the model's sentence-level decision; the any-technique figures use it
+    (a flagged sentence may list no technique).  Without it a sentence counts as flagged
+    when it lists a technique.
+    """
     gold = np.asarray(gold, dtype=bool)
     predicted = np.asarray(predicted, dtype=bool)
     tp = (gold & predicted).sum(axis=0)
     fp = (~gold & predicted).sum(axis=0)
     fn = (gold & ~predicted).sum(axis=0)
     per = {label: Scores.from_counts(int(tp[j]), int(fp[j]), int(fn[j])) for j, label in enumerate(labels)}
-    gold_any, pred_any = gold.any(axis=1), predicted.any(axis=1)
+    gold_any = gold.any(axis=1)
+    pred_any = predicted.any(axis=1) if flagged is None else np.asarray(flagged, dtype=bool)
     any_scores = Scores.from_counts(int((gold_any & pred_any).sum()), int((~gold_any & pred_any).sum()),
                                     int((gold_any & ~pred_any).sum()))
     micro = Scores.from_counts(int(tp.sum()), int(fp.sum()), int(fn.sum()))
@@ -99,5 +106,5 @@ def evaluate(detector: "Detector", documents: Sequence["Document"]) -> Evaluatio
     """Score the documents' sentence units with ``detector`` and compare with their labels."""
     labels = detector.labels
     gold = gold_matrix(documents, labels)
-    predicted = detector.decide_documents(documents)
-    return score_decisions(gold, predicted, labels)
+    flagged, predicted = detector.decide_documents(documents)
+    return score_decisions(gold, predicted, labels, flagged=flagged)

@@ -29,6 +29,7 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.5rem;b
 .meta{color:#444;font-size:.9rem}
 .article{white-space:pre-wrap}
 .sentence.flagged{position:relative;border-bottom:3px solid #333;padding:.1rem 0;cursor:help}
+.sentence.unclear{background:none;border-bottom:3px dashed #333}
 .sentence.flagged:focus{outline:3px solid #0b57d0;outline-offset:2px}
 mark.evidence{background:transparent;font-weight:700;text-decoration:underline;text-decoration-thickness:2px;color:inherit}
 .tag{display:inline-block;white-space:nowrap;font-size:.75rem;font-weight:600;border:1px solid #333;border-radius:.3rem;padding:0 .3rem;margin-left:.25rem;color:#111;line-height:1.4}
@@ -126,6 +127,14 @@ def document_text(result: DocumentResult) -> str:
 
 
 def _sentence_html(s: SentenceResult) -> str:
+    if s.unclear:
+        candidates = ", ".join(f"{c.technique} {c.score:.2f}" for c in s.candidates)
+        return (
+            f'<span class="sentence flagged unclear" tabindex="0" aria-label="flagged, no clear technique">'
+            f'{escape(s.text)}<span class="tag">? {s.score:.2f}</span>'
+            f'<span class="panel" role="tooltip"><div>Flagged (any-technique score {s.score:.2f}), but no '
+            f"technique passed its threshold. Candidates: {escape(candidates)}</div></span></span>"
+        )
     colour = COLOUR_OF.get(s.techniques[0].technique, "#eee")
     body = _with_evidence(s)
     tags = "".join(

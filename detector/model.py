@@ -7,7 +7,7 @@ with ``clone``, ``Pipeline`` and ``GridSearchCV``.  Inputs are ``SentenceInput``
 
 Decisions are made in two steps so that they stay consistent: a sentence is flagged when
 its any-technique probability reaches ``any_threshold_``; a flagged sentence lists the
-techniques over their own thresholds, or, if none is, its most likely one.  All thresholds
+techniques over their own thresholds, and only those (it may list none: unclear).  All thresholds
 come from cross-validation grouped by document, so no document informs its own threshold.
 """
 
@@ -46,16 +46,17 @@ def best_f1_threshold(y_true: np.ndarray, proba: np.ndarray, default: float = 0.
 
 
 def decide(any_proba: np.ndarray, technique_proba: np.ndarray, any_threshold: float,
-           thresholds: np.ndarray) -> np.ndarray:
-    """The 0/1 technique decisions: flagged sentences list techniques over threshold, or their best."""
+           thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The decisions: which sentences are flagged (n,), and which techniques each uses (n, labels).
+
+    A sentence is flagged when its any-technique probability reaches ``any_threshold``; it
+    lists exactly the techniques over their own thresholds.  A flagged sentence may list none
+    (the model sees persuasion but no single technique clearly): it is reported as unclear,
+    never given a technique below its threshold.
+    """
     flagged = any_proba >= any_threshold
-    over = technique_proba >= thresholds
-    ratio = technique_proba / np.maximum(thresholds, 1e-9)
-    best = np.zeros_like(over)
-    best[np.arange(len(ratio)), np.argmax(ratio, axis=1)] = True
-    none_over = ~over.any(axis=1)
-    decided = np.where(none_over[:, None], best, over) & flagged[:, None]
-    return decided.astype(np.int8)
+    decided = (technique_proba >= thresholds) & flagged[:, None]
+    return flagged, decided.astype(np.int8)
 
 
 class TechniqueClassifier(ClassifierMixin, BaseEstimator):
@@ -148,8 +149,8 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
         )
         from .evaluation import score_decisions  # local: evaluation imports nothing heavy back
 
-        decided = decide(any_oof, tech_oof, self.any_threshold_, self.thresholds_)
-        self.cv_metrics_ = score_decisions(Y, decided, list(self.labels)).to_dict()
+        flagged, decided = decide(any_oof, tech_oof, self.any_threshold_, self.thresholds_)
+        self.cv_metrics_ = score_decisions(Y, decided, list(self.labels), flagged=flagged).to_dict()
         self.cv_metrics_["folds"] = n_folds
 
     # ------------------------------------------------------------------ prediction
@@ -176,4 +177,8 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X: Sequence[SentenceInput]) -> np.ndarray:
         """0/1 technique decisions, shape (n, labels), consistent with the any-technique gate."""
         any_proba, technique_proba = self.predict_scores(X)
-        return decide(any_proba, technique_proba, self.any_threshold_, self.thresholds_)
+        return decide(any_proba, technique_proba, self.any_threshold_, self.thresholds_)[1]
+
+    def predict_flagged(self, X: Sequence[SentenceInput]) -> np.ndarray:
+        """Whether each sentence is flagged as using some technique, shape (n,)."""
+        return self.predict_any_proba(X) >= self.any_threshold_

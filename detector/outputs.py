@@ -3,18 +3,25 @@
 The file the user named only ever holds a complete run: results are written elsewhere and
 renamed over it at the end.  A JSONL run writes to ``<output>.partial``, one flushed line per
 document; when the run is interrupted that file stays, and ``--resume`` keeps its complete
-lines, skips their documents and appends the rest.
+lines, skips as many documents of the input stream and appends the rest.
+
+``check_output`` runs before any scoring: it follows a symbolic link to its target, refuses
+an output that is a directory, a device, a FIFO or one of the run's inputs, and proves the
+folder writable.  A resumable run records a fingerprint of its inputs, options and model
+beside the partial file (``<output>.partial.run``), and holds an exclusive lock on it, so a
+resume of a different run, or a second run to the same output, is refused.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-import shutil
-from collections import Counter
+import stat
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import Iterator, Sequence, TextIO
 
 from .errors import DetectorError
 from .persistence import atomic_path
@@ -25,29 +32,85 @@ def partial_path(output: Path) -> Path:
     return output.with_name(output.name + ".partial")
 
 
-def resume_point(output: Path) -> Counter[str]:
-    """How many records each document already has in ``output``'s partial file (or in a
-    finished ``output``): one for a document, one per part for a file scored in parts.
+def check_output(output: Path, inputs: Sequence[Path]) -> Path:
+    """The path to write for ``output`` (a symbolic link is followed to its target), checked
+    before any work: not a directory, device, FIFO or socket, not one of ``inputs``, and in a
+    folder this process can write to.  Raises ``DetectorError`` saying which."""
+    target = Path(os.path.realpath(output))
+    for path in (target, partial_path(target)):
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise DetectorError(f"{output}: cannot use as output ({exc.strerror})") from None
+        if stat.S_ISDIR(info.st_mode):
+            raise DetectorError(f"{output}: is a directory; give a file name for --output")
+        if not stat.S_ISREG(info.st_mode):
+            raise DetectorError(f"{output}: not a regular file (a device, FIFO or socket); detector writes "
+                                "only regular files, and never replaces anything else")
+        for source in inputs:
+            try:
+                same = os.path.samefile(source, path)
+            except OSError:
+                same = False
+            if same:
+                raise DetectorError(f"{output}: is also an input of this run ({source}); writing it "
+                                    "would overwrite what is being scored")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".probe", dir=target.parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise DetectorError(f"{output}: cannot write there ({exc.strerror})") from None
+    return target
 
-    A last line cut short by a crash is dropped, so the file ends after a complete document.
-    Afterwards the partial file holds exactly those documents, ready to be appended to.
+
+def run_fingerprint(inputs: Sequence[tuple[str, Path | None]], options: dict, model: dict) -> str:
+    """A digest of what a resumable run reads, how it scores and with which model."""
+    described = []
+    for name, path in inputs:
+        if path is None:
+            described.append([name])
+            continue
+        info = path.stat()
+        described.append([name, str(path.resolve()), info.st_size, info.st_mtime_ns])
+    blob = json.dumps({"inputs": described, "options": options, "model": model}, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _run_record(output: Path) -> Path:
+    return output.with_name(output.name + ".partial.run")
+
+
+def resume_point(output: Path, fingerprint: str) -> int:
+    """How many documents ``output``'s partial file already holds, counted in input order.
+
+    The partial file must come from the same run (same inputs, options and model), or the
+    resume is refused.  A last line cut short by a crash is dropped, so the file ends after
+    a complete document, ready to be appended to.
     """
     partial = partial_path(output)
-    if not partial.exists() and output.exists():
-        shutil.copyfile(output, partial)
+    record = _run_record(output)
     if not partial.exists():
-        return Counter()
-    done: Counter[str] = Counter()
+        raise DetectorError(f"{output}: nothing to resume (no {partial.name}); run without --resume")
+    recorded = record.read_text(encoding="ascii").strip() if record.exists() else None
+    if recorded != fingerprint:
+        raise DetectorError(f"{partial}: made by a different run (other inputs, options or model); "
+                            "--resume continues only the same command. Delete it to start afresh")
+    done = 0
     keep = 0
     with open(partial, "rb") as fh:
         for number, line in enumerate(fh, start=1):
             if not line.endswith(b"\n"):
                 break
             try:
-                done[json.loads(line)["document"]] += 1
+                json.loads(line)["document"]
             except (ValueError, KeyError, TypeError):
                 raise DetectorError(f"{partial}:{number}: not a line of detector's JSONL output; "
                                     "cannot resume from it") from None
+            done += 1
             keep += len(line)
     with open(partial, "r+b") as fh:
         fh.truncate(keep)
@@ -55,7 +118,8 @@ def resume_point(output: Path) -> Counter[str]:
 
 
 @contextmanager
-def open_output(output: Path, resumable: bool = False, resume: bool = False) -> Iterator[TextIO]:
+def open_output(output: Path, resumable: bool = False, resume: bool = False,
+                fingerprint: str | None = None) -> Iterator[TextIO]:
     """A text stream whose content replaces ``output`` whole when the block succeeds.
 
     Without ``resumable`` a failed block leaves ``output`` as it was and no other file.  With
@@ -67,8 +131,27 @@ def open_output(output: Path, resumable: bool = False, resume: bool = False) -> 
         return
     partial = partial_path(output)
     partial.parent.mkdir(parents=True, exist_ok=True)
-    with open(partial, "a" if resume else "w", encoding="utf-8", newline="") as out:
+    # Opened for appending and locked before anything is truncated, so a second run to the
+    # same output is refused without touching the first run's lines.
+    with open(partial, "a", encoding="utf-8", newline="") as out:
+        _lock(out, partial)
+        if not resume:
+            out.truncate(0)
+        if fingerprint is not None and not resume:
+            _run_record(output).write_text(fingerprint + "\n", encoding="ascii")
         yield out
         out.flush()
         os.fsync(out.fileno())
-    os.replace(partial, output)
+        os.replace(partial, output)
+    _run_record(output).unlink(missing_ok=True)
+
+
+def _lock(stream: TextIO, path: Path) -> None:
+    """Hold an exclusive lock on ``stream`` until it closes; refuse if another run holds it."""
+    import fcntl
+
+    try:
+        fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise DetectorError(f"{path}: another detector run is writing to this output; wait for it "
+                            "or choose another --output") from None

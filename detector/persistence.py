@@ -76,7 +76,11 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     os.close(fd)
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
+    try:  # a file that is replaced keeps its mode (a private 0600 report stays private)
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        mode = 0o666 & ~umask  # mkstemp creates 0600; a new file gets the usual permissions
+    os.chmod(tmp, mode)
     try:
         yield Path(tmp)
         os.replace(tmp, target)

@@ -13,10 +13,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Protocol
 
-from .results import DocumentResult, TechniqueScore
+from .results import DocumentResult, SentenceResult, TechniqueScore
 
 OUTPUT_FORMATS = ("text", "json", "jsonl", "csv", "html")
-_CSV_COLUMNS = ["document", "start", "end", "score", "flagged", "techniques", "text"]
+_CSV_COLUMNS = ["document", "start", "end", "score", "flagged", "techniques", "text", "evidence", "candidates"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,11 @@ def jsonl_document(result: DocumentResult, index: int, all_scores: bool) -> str:
     return json.dumps(result.to_dict(all_scores), ensure_ascii=False) + "\n"
 
 
+def _candidates_text(s: SentenceResult) -> str:
+    """``technique score; technique score`` for an unclear sentence, empty otherwise."""
+    return "; ".join(f"{c.technique} {c.score:.2f}" for c in s.candidates) if s.unclear else ""
+
+
 def _evidence_text(technique: TechniqueScore) -> str:
     return " | ".join(e.text for e in technique.evidence or ())
 
@@ -76,11 +81,11 @@ def csv_document(result: DocumentResult, index: int, all_scores: bool) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     technique_columns = list(result.sentences[0].all_scores) if all_scores and result.sentences else []
     if index == 0:
-        writer.writerow(_CSV_COLUMNS + ["evidence"] + (technique_columns if all_scores else []))
+        writer.writerow(_CSV_COLUMNS + (technique_columns if all_scores else []))
     for s in result.sentences:
         evidence = "; ".join(f"{t.technique}: {_evidence_text(t)}" for t in s.techniques if t.evidence)
         row = [result.document, s.start, s.end, f"{s.score:.4f}", int(s.flagged),
-               ";".join(t.technique for t in s.techniques), s.text, evidence]
+               ";".join(t.technique for t in s.techniques), s.text, evidence, _candidates_text(s)]
         row += [f"{s.all_scores[t]:.4f}" for t in technique_columns]
         writer.writerow(row)
     return buffer.getvalue()
@@ -93,7 +98,10 @@ def text_document(result: DocumentResult, index: int, all_scores: bool) -> str:
     for s in result.sentences:
         marker = ">>" if s.flagged else "  "
         lines.append(f"{marker} {s.text}")
-        if s.flagged:
+        if s.unclear:
+            lines.append(f"     [{s.score:.2f}] unclear: no technique over its threshold "
+                         f"(candidates: {_candidates_text(s)})")
+        elif s.flagged:
             tags = ", ".join(f"{t.technique} {t.score:.2f}" for t in s.techniques)
             lines.append(f"     [{s.score:.2f}] {tags}")
             for t in s.techniques:
@@ -107,7 +115,10 @@ def text_document(result: DocumentResult, index: int, all_scores: bool) -> str:
 
 
 def summary_document(result: DocumentResult, index: int, all_scores: bool) -> str:
-    """One tab-separated line per document: name, sentences, flagged, its three commonest techniques."""
+    """One tab-separated line per document: name, sentences, flagged, its three commonest techniques.
+
+    Only detected techniques are counted; unclear sentences count as flagged, never as a technique.
+    """
     counts = Counter(t.technique for s in result.sentences for t in s.techniques)
     top = ",".join(f"{name}:{n}" for name, n in counts.most_common(3))
     header = "document\tsentences\tflagged\ttop_techniques\n" if index == 0 else ""

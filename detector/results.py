@@ -53,9 +53,12 @@ class TechniqueScore:
 class SentenceResult:
     """One sentence of a scored text.
 
-    ``score`` is the probability that the sentence uses any technique; ``techniques`` lists
-    the techniques over their thresholds, so the sentence is flagged exactly when it is not
-    empty.  ``all_scores`` holds every technique's probability.
+    ``score`` is the probability that the sentence uses any technique, and ``flagged`` says
+    whether that reached the model's threshold.  ``techniques`` lists exactly the techniques
+    over their own thresholds (only ever for a flagged sentence).  A flagged sentence may list
+    none: it is *unclear*, and ``candidates`` then names its two likeliest techniques with
+    their scores, as candidates, not detections.  ``all_scores`` holds every technique's
+    probability.
     """
 
     start: int
@@ -64,13 +67,21 @@ class SentenceResult:
     score: float
     techniques: tuple[TechniqueScore, ...] = ()
     all_scores: dict[str, float] = field(default_factory=dict)
+    flagged: bool = False
+    candidates: tuple[TechniqueScore, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.techniques and not self.flagged:  # a detected technique always flags its sentence
+            object.__setattr__(self, "flagged", True)
 
     @property
-    def flagged(self) -> bool:
-        return bool(self.techniques)
+    def unclear(self) -> bool:
+        """Flagged, but no technique passed its threshold."""
+        return self.flagged and not self.techniques
 
     def __reduce__(self):
-        return (SentenceResult, (self.start, self.end, self.text, self.score, self.techniques, self.all_scores))
+        return (SentenceResult, (self.start, self.end, self.text, self.score, self.techniques, self.all_scores,
+                                 self.flagged, self.candidates))
 
     def shifted(self, offset: int) -> "SentenceResult":
         """The same result with its offsets (and its evidence's) moved by ``offset`` characters."""
@@ -79,7 +90,8 @@ class SentenceResult:
                 Evidence(e.start + offset, e.end + offset, e.text, e.weight) for e in t.evidence))
             for t in self.techniques
         )
-        return SentenceResult(self.start + offset, self.end + offset, self.text, self.score, techniques, self.all_scores)
+        return SentenceResult(self.start + offset, self.end + offset, self.text, self.score, techniques,
+                              self.all_scores, self.flagged, self.candidates)
 
     def to_dict(self, all_scores: bool = False) -> dict:
         """The JSON object of this sentence; ``all_scores`` adds every technique's score."""
@@ -88,8 +100,11 @@ class SentenceResult:
             "end": self.end,
             "text": self.text,
             "score": round(self.score, 4),
+            "flagged": self.flagged,
             "techniques": [t.to_dict() for t in self.techniques],
         }
+        if self.unclear:
+            out["candidates"] = [{"technique": c.technique, "score": round(c.score, 4)} for c in self.candidates]
         if all_scores:
             out["all_scores"] = {k: round(v, 4) for k, v in self.all_scores.items()}
         return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,9 +61,12 @@ class ReadProblem:
         return f"{self.name}: {self.reason}"
 
 
-def find_inputs(paths: Sequence[str]) -> list[Input]:
+def find_inputs(paths: Sequence[str], exclude: Sequence[Path | None] = ()) -> list[Input]:
     """Expand paths: ``-`` is standard input, a directory gives every ``*.txt`` inside
-    (recursively, sorted), ``.jsonl``/``.csv``/``.tsv`` files are corpora of documents."""
+    (recursively, sorted), ``.jsonl``/``.csv``/``.tsv`` files are corpora of documents.
+
+    Files in ``exclude`` (the run's own output) are left out of directory walks."""
+    skip = {Path(os.path.realpath(p)) for p in exclude if p is not None}
     found: list[Input] = []
     for raw in paths:
         if raw == "-":
@@ -70,7 +74,7 @@ def find_inputs(paths: Sequence[str]) -> list[Input]:
             continue
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*.txt") if p.is_file())
+            files = sorted(p for p in path.rglob("*.txt") if p.is_file() and Path(os.path.realpath(p)) not in skip)
             if not files:
                 raise DetectorError(f"{raw}: no *.txt files in this directory")
             found.extend(Input(str(p), p) for p in files)

@@ -72,6 +72,10 @@ class TerminalReport:
 def _sentence(s: SentenceResult) -> Text:
     if not s.flagged:
         return Text(s.text)
+    if s.unclear:
+        line = Text(s.text, style="underline")
+        line.append(f" [? {s.score:.2f} unclear]", style="bold")
+        return line
     background = COLOUR_OF.get(s.techniques[0].technique, "#eeeeee")
     line = Text(s.text, style=f"black on {background}")
     for t in s.techniques:

@@ -2,6 +2,8 @@
 
 import json
 
+import numpy as np
+
 from hypothesis import HealthCheck, given, settings, strategies as st
 from typer.testing import CliRunner
 
@@ -53,6 +55,10 @@ def test_stem_evidence_falls_on_other_forms_of_a_trained_word(documents):
     # The tiny corpus labels "betrayed" and "wasted"; "betraying" and "wasting" never occur in it,
     # so only their stems can carry the evidence.
     detector = train(documents, threshold_folds=None, feature_groups=("stems",))
+    # A tiny model's probabilities are timid: report every technique that the stems raise
+    # above the corpus's base rate, so the test is about where the evidence falls.
+    detector.estimator.thresholds_ = np.full(len(detector.labels), 0.05)
+    detector.estimator.any_threshold_ = 0.0
     text = "The council keeps betraying the town and wasting its money."
     results = detector.explain(text, top=5)
     _check_evidence(text, results, top=5)

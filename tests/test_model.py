@@ -53,11 +53,13 @@ def test_unfitted_model_refuses_to_predict(data):
         TechniqueClassifier().predict(data[0])
 
 
-def test_decide_lists_the_best_technique_when_flagged_but_none_passes():
-    any_proba = np.array([0.9, 0.2])
-    technique_proba = np.array([[0.3, 0.1], [0.9, 0.9]])
-    decided = decide(any_proba, technique_proba, 0.5, np.array([0.5, 0.5]))
-    assert decided.tolist() == [[1, 0], [0, 0]]
+def test_decide_never_lists_a_technique_below_its_threshold():
+    any_proba = np.array([0.9, 0.2, 0.8])
+    technique_proba = np.array([[0.3, 0.1], [0.9, 0.9], [0.6, 0.2]])
+    flagged, decided = decide(any_proba, technique_proba, 0.5, np.array([0.5, 0.5]))
+    assert flagged.tolist() == [True, False, True]
+    # flagged with nothing over threshold stays empty (unclear); unflagged lists nothing
+    assert decided.tolist() == [[0, 0], [0, 0], [1, 0]]
 
 
 def test_best_threshold_separates_clean_scores():

@@ -106,6 +106,150 @@ def test_a_large_file_is_scored_in_parts_and_resumes_part_by_part(tmp_path, tiny
     assert [s["text"] for s in sentences] == [s.text for s in Detector.load(tiny_model_path).score(text)]
 
     out = tmp_path / "big.jsonl"
-    partial_path(out).write_text("".join(line + "\n" for line in whole.output.splitlines()[:2]), encoding="utf-8")
+    real = Detector.score_many
+
+    def dies_after_two(self, texts, *args, **kwargs):
+        for count, result in enumerate(real(self, texts, *args, **kwargs)):
+            if count == 2:
+                raise KeyboardInterrupt
+            yield result
+
+    monkeypatch.setattr(Detector, "score_many", dies_after_two)
+    assert _score(big, "-m", tiny_model_path, "-f", "jsonl", "-o", out).exit_code == 130
+    assert len(partial_path(out).read_text(encoding="utf-8").splitlines()) == 2
+    monkeypatch.setattr(Detector, "score_many", real)
     resumed = _score(big, "-m", tiny_model_path, "-f", "jsonl", "-o", out, "--resume")
     assert resumed.exit_code == 0 and out.read_text(encoding="utf-8") == whole.output
+
+
+# ---------------------------------------------------------------------- outputs that must not be replaced
+
+
+def _interrupt_after(monkeypatch, n):
+    from detector.detector import Detector
+
+    real = Detector.score_many
+
+    def dies(self, texts, *args, **kwargs):
+        for count, result in enumerate(real(self, texts, *args, **kwargs)):
+            if count == n:
+                raise KeyboardInterrupt
+            yield result
+
+    monkeypatch.setattr(Detector, "score_many", dies)
+    return lambda: monkeypatch.setattr(Detector, "score_many", real)
+
+
+def test_resume_keeps_every_document_when_ids_repeat(tmp_path, tiny_model_path, monkeypatch):
+    corpus = tmp_path / "docs.jsonl"
+    rows = [{"id": "same", "text": f"Report {i}. The shameful plan {i} was rammed through!"} for i in range(6)]
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    restore = _interrupt_after(monkeypatch, 3)
+    assert _score(corpus, "-m", tiny_model_path, "-f", "jsonl", "-o", out).exit_code == 130
+    restore()
+    resumed = _score(corpus, "-m", tiny_model_path, "-f", "jsonl", "-o", out, "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    texts = [json.loads(line)["sentences"][0]["text"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert texts == [f"Report {i}." for i in range(6)]
+
+
+def test_resume_of_a_different_run_is_refused(tmp_path, tiny_model_path, monkeypatch):
+    articles = _articles(tmp_path, 4)
+    out = tmp_path / "out.jsonl"
+    restore = _interrupt_after(monkeypatch, 2)
+    assert _score(*articles, "-m", tiny_model_path, "-f", "jsonl", "-o", out).exit_code == 130
+    restore()
+    before = partial_path(out).read_text(encoding="utf-8")
+    for changed in ([*articles[:3]], [*articles, "--all-scores"]):
+        refused = _score(*changed, "-m", tiny_model_path, "-f", "jsonl", "-o", out, "--resume")
+        assert refused.exit_code == 2 and "different run" in refused.output
+        assert partial_path(out).read_text(encoding="utf-8") == before
+
+
+def test_a_partial_file_not_made_by_a_run_is_not_resumed(tmp_path, tiny_model_path):
+    article = _articles(tmp_path, 1)[0]
+    out = tmp_path / "out.jsonl"
+    partial_path(out).write_text('{"document": "other"}\n', encoding="utf-8")
+    refused = _score(article, "-m", tiny_model_path, "-f", "jsonl", "-o", out, "--resume")
+    assert refused.exit_code == 2 and "different run" in refused.output
+
+
+def test_a_second_run_to_the_same_output_is_refused_while_the_first_runs(tmp_path, tiny_model_path):
+    import fcntl
+
+    article = _articles(tmp_path, 1)[0]
+    out = tmp_path / "out.jsonl"
+    with open(partial_path(out), "a") as held:  # what a first run holds while it writes
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        held.write('{"document": "first run"}\n')
+        held.flush()
+        second = _score(article, "-m", tiny_model_path, "-f", "jsonl", "-o", out)
+    assert second.exit_code == 2 and "another detector run" in second.output
+    assert partial_path(out).read_text() == '{"document": "first run"}\n'  # untouched
+
+
+def test_an_output_that_is_an_input_is_refused(tmp_path, tiny_model_path):
+    article = _articles(tmp_path, 1)[0]
+    before = open(article, encoding="utf-8").read()
+    for fmt in ("text", "jsonl"):
+        result = _score(article, "-m", tiny_model_path, "-f", fmt, "-o", article)
+        assert result.exit_code == 2 and "also an input" in result.output
+    assert open(article, encoding="utf-8").read() == before
+
+
+def test_non_regular_outputs_are_refused_not_replaced(tmp_path, tiny_model_path):
+    import os
+
+    article = _articles(tmp_path, 1)[0]
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for target, message in ((fifo, "not a regular file"), ("/dev/null", "not a regular file"),
+                            (folder, "is a directory")):
+        result = _score(article, "-m", tiny_model_path, "-o", target)
+        assert result.exit_code == 2 and message in result.output, result.output
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+    assert fifo.is_fifo() and folder.is_dir() and not list(folder.iterdir())
+
+
+def test_a_symlinked_output_writes_its_target_and_a_file_keeps_its_mode(tmp_path, tiny_model_path):
+    import os
+    import stat
+
+    article = _articles(tmp_path, 1)[0]
+    target = tmp_path / "real.json"
+    target.write_text("old", encoding="utf-8")
+    os.chmod(target, 0o600)
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    result = _score(article, "-m", tiny_model_path, "-f", "json", "-o", link)
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and json.loads(target.read_text(encoding="utf-8"))[0]["document"] == article
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_a_report_inside_a_scored_folder_is_not_scored_next_time(tmp_path, tiny_model_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The shameful plan was rammed through!", encoding="utf-8")
+    report = folder / "report.txt"
+    for _ in range(2):
+        result = _score(folder, "-m", tiny_model_path, "-f", "jsonl", "-o", report)
+        assert result.exit_code == 0, result.output
+    lines = report.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["document"] for line in lines] == [str(folder / "a.txt")]
+
+
+def test_an_unwritable_output_folder_fails_before_scoring(tmp_path, tiny_model_path, monkeypatch):
+    from detector.detector import Detector
+
+    article = _articles(tmp_path, 1)[0]
+    scored = []
+    monkeypatch.setattr(Detector, "score_many", lambda self, *a, **k: scored.append(1) or iter(()))
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    result = _score(article, "-m", tiny_model_path, "-o", blocked / "out.json")
+    assert result.exit_code == 2 and "cannot" in result.output and "Traceback" not in result.output
+    assert not scored
