@@ -16,13 +16,19 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Detector", "train", "read_corpus", "evaluate", "Document", "LabelledSpan",
+    "InputDocument", "find_inputs", "read_inputs", "render", "get_writer",
     "SentenceResult", "TechniqueScore", "Evidence", "DocumentResult", "DetectorError", "DataError",
     "ModelError", "TECHNIQUES", "TECHNIQUE_IDS", "split_sentences", "__version__",
 ]
 
 _LAZY = {
-    "Detector": "detector.detector",
-    "train": "detector.detector",
+    "Detector": "detector.scoring",
+    "train": "detector.training",
+    "InputDocument": "detector.inputs",
+    "find_inputs": "detector.inputs",
+    "read_inputs": "detector.inputs",
+    "render": "detector.writers",
+    "get_writer": "detector.writers",
     "read_corpus": "detector.corpus",
     "Document": "detector.corpus",
     "LabelledSpan": "detector.corpus",
@@ -41,12 +47,15 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from .corpus import Document, LabelledSpan, read_corpus
-    from .detector import Detector, train
     from .errors import DataError, DetectorError, ModelError
     from .evaluation import evaluate
+    from .inputs import InputDocument, find_inputs, read_inputs
     from .results import DocumentResult, Evidence, SentenceResult, TechniqueScore
+    from .scoring import Detector
     from .segmentation import split_sentences
     from .taxonomy import TECHNIQUE_IDS, TECHNIQUES
+    from .training import train
+    from .writers import get_writer, render
 
 
 def __getattr__(name: str) -> Any:

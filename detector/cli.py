@@ -11,10 +11,10 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections import deque
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Iterator, List, Optional, TypeVar
+from typing import TypeVar
 
 import typer
 
@@ -114,29 +114,36 @@ def techniques(as_json: bool = typer.Option(False, "--json", help="Print the tax
 @app.command()
 @handles_errors
 def score(
-    paths: Optional[List[str]] = typer.Argument(
+    paths: list[str] | None = typer.Argument(
         None, help="Text files, directories (all *.txt inside), .jsonl/.csv/.tsv corpora, or - for standard input."),
-    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model file (default: the shipped model)."),
-    output_format: str = typer.Option("text", "--format", "-f", help="text, json, jsonl, csv or html (one self-contained page)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of standard output."),
+    model: Path | None = typer.Option(None, "--model", "-m", help="Model file (default: the shipped model)."),
+    output_format: str = typer.Option("text", "--format", "-f",
+        help="text, json, jsonl, csv or html (one self-contained page)."),
+    output: Path | None = typer.Option(None, "--output", "-o",
+        help="Write to this file (atomically) instead of standard output."),
     all_scores: bool = typer.Option(False, "--all-scores", help="Include every technique's score."),
     explain: bool = typer.Option(False, "--explain", help="Show the words that drove each detected technique."),
     summary: bool = typer.Option(False, "--summary", help="One line per document: sentences, flagged, top techniques."),
     jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes (-1: all cores); output order is unchanged."),
     text_column: str = typer.Option("text", "--text-column", help="The text column of .csv/.tsv inputs."),
-    skip_errors: bool = typer.Option(False, "--skip-errors", help="Skip unreadable files with a warning instead of failing at the end."),
-    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted JSONL --output run, skipping documents already written."),
+    skip_errors: bool = typer.Option(False, "--skip-errors",
+        help="Skip unreadable files with a warning instead of failing at the end."),
+    resume: bool = typer.Option(False, "--resume",
+        help="Continue an interrupted JSONL --output run, skipping documents already written."),
+    csv_raw: bool = typer.Option(False, "--csv-raw",
+        help="Write CSV cells as they are (by default a cell starting with = + - @ gets a leading ')."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on standard error."),
     trust_model: bool = typer.Option(False, "--trust-model", help=_TRUST_HELP),
 ) -> None:
     """Score articles: every sentence with its techniques and scores."""
-    from .reports import OUTPUT_FORMATS, SUMMARY, new_writer
-    from .sources import find_inputs, read_inputs
+    from .inputs import find_inputs, read_inputs
+    from .output_files import check_output, open_output, partial_path, resume_point, run_fingerprint
+    from .writers import get_writer, write_results
 
-    if output_format not in OUTPUT_FORMATS:
-        raise DetectorError(f"unknown format {output_format!r}; use one of {', '.join(OUTPUT_FORMATS)}")
-    if jobs == 0 or jobs < -1:
-        raise DetectorError("--jobs must be a positive number of processes, or -1 for all cores")
+    if output_format not in _SCORE_FORMATS:
+        raise DetectorError(f"unknown format {output_format!r}; use one of {', '.join(_SCORE_FORMATS)}")
+    if jobs == 0 or jobs < -1 or jobs > _MAX_JOBS:
+        raise DetectorError(f"--jobs must be a number of processes from 1 to {_MAX_JOBS}, or -1 for all cores")
     resumable = output is not None and output_format == "jsonl" and not summary
     if resume and not resumable:
         raise DetectorError("--resume needs --output FILE with --format jsonl")
@@ -144,35 +151,32 @@ def score(
         if sys.stdin.isatty():
             raise DetectorError("give files or directories to score, or - to read standard input")
         paths = ["-"]
-    from .outputs import check_output, open_output, partial_path, resume_point, run_fingerprint
-
     # A report written inside a scored folder is not read back as an article next time.
     inputs = find_inputs(paths, exclude=[output, partial_path(output)] if output is not None else ())
     if output is not None:
         output = check_output(output, [i.path for i in inputs if i.path is not None])
-    from .detector import Detector
+        if resume and output.exists() and not partial_path(output).exists():
+            typer.echo(f"note: {output} is complete; nothing to resume", err=True)
+            return
     from .progress import ScoreProgress, progress_enabled
-    from .results import DocumentResult
+    from .scoring import Detector
 
     detector = Detector.load(model, trusted=trust_model)
+    fmt = "summary" if summary else output_format
+    if fmt == "text" and output is None:
+        from .terminal_view import wants_colour
+
+        if wants_colour(sys.stdout):
+            fmt = "terminal"
+    writer = get_writer(fmt, all_scores=all_scores, csv_raw=csv_raw)
+    # The HTML report and the terminal view exist to show why sentences were flagged,
+    # so they always carry the evidence.
+    explain = explain or fmt in ("html", "terminal")
     fingerprint = None
     if resumable:
         options = {"all_scores": all_scores, "explain": explain, "text_column": text_column}
         fingerprint = run_fingerprint([(i.name, i.path) for i in inputs], options,
                                       {"source": str(detector.source), "metadata": detector.metadata})
-    writer = SUMMARY if summary else new_writer(output_format)
-    # The HTML report and the terminal view exist to show why sentences were flagged,
-    # so they always carry the evidence.
-    visual = output_format == "html"
-    if output_format == "text" and output is None and not summary:
-        from .terminal import TerminalReport, wants_colour
-
-        if wants_colour(sys.stdout):
-            writer, visual = TerminalReport(), True
-    explain = explain or (visual and not summary)
-    if resume and output is not None and output.exists() and not partial_path(output).exists():
-        typer.echo(f"note: {output} is complete; nothing to resume", err=True)
-        return
     # Documents already written, counted in input order: names may repeat, positions do not.
     done = resume_point(output, fingerprint) if resume and output is not None and fingerprint else 0
 
@@ -181,16 +185,10 @@ def score(
     def on_problem(problem) -> None:
         problems.append(problem)
         if skip_errors:
-            warnings.warn(f"skipped {problem}")
+            warnings.warn(f"skipped {problem}", stacklevel=1)
 
-    pending: deque = deque()  # documents handed to the scorer, awaiting their results
-
-    def texts() -> Iterator[str]:
-        for position, document in enumerate(read_inputs(inputs, on_problem, text_column=text_column)):
-            if position >= done:
-                pending.append(document)
-                yield document.text
-
+    documents = (d for position, d in enumerate(read_inputs(inputs, on_problem, text_column=text_column))
+                 if position >= done)
     # A bar over the documents when there are several and a person is watching; it would
     # only garble a coloured view drawn on the same terminal.
     show = progress_enabled(quiet) and (len(inputs) > 1 or any(i.kind != "text" for i in inputs)) \
@@ -198,18 +196,10 @@ def score(
     total = len(inputs) if all(i.kind == "text" for i in inputs) and not done else None
 
     def write(out) -> None:
-        out.write("" if done else writer.start())
-        scored = detector.score_many(texts(), n_jobs=jobs, explain=explain)
         with ScoreProgress(total, show) as progress:
-            for index, sentences in enumerate(scored, start=done):
-                document = pending.popleft()
-                if document.offset:  # a part of a large file: offsets count from the file's start
-                    sentences = [s.shifted(document.offset) for s in sentences]
-                result = DocumentResult(document.name, sentences, document.text, document.offset)
-                out.write(writer.write(result, index, all_scores))
-                out.flush()
-                progress.advance(len(sentences))
-        out.write(writer.finish())
+            results = detector.score_documents(documents, n_jobs=jobs, explain=explain)
+            write_results(results, writer, out, on_result=lambda r: progress.advance(len(r.sentences)),
+                          started=bool(done))
         if problems and not skip_errors:
             # The readable documents are written (to the terminal); the run still fails, so a
             # named output file is not replaced by an incomplete result.
@@ -229,6 +219,11 @@ def score(
         raise
 
 
+_SCORE_FORMATS = ("text", "json", "jsonl", "csv", "html")
+# More worker processes than this only add start-up cost and memory (each holds the model).
+_MAX_JOBS = 64
+
+
 # ---------------------------------------------------------------------- train / evaluate
 
 _DATA_HELP = "Labelled data: a .jsonl or .csv/.tsv file, or a PTC directory of article<ID>.txt files."
@@ -238,20 +233,25 @@ _DATA_HELP = "Labelled data: a .jsonl or .csv/.tsv file, or a PTC directory of a
 @handles_errors
 def train(
     data: Path = typer.Argument(..., help=_DATA_HELP),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Where to write the model file (.skops: the safe format to share; .joblib: fast to load)."),
+    out: Path | None = typer.Option(None, "--out", "-o",
+        help="Where to write the model file (.skops: the safe format to share; .joblib: fast to load)."),
     check: bool = typer.Option(False, "--check", help="Only validate the data and count it; train nothing."),
-    labels: Optional[Path] = typer.Option(None, "--labels", help="PTC labels: a directory of *.labels files or one file."),
-    data_format: Optional[str] = typer.Option(None, "--format", help="jsonl, csv, tsv or ptc (default: from the path)."),
+    labels: Path | None = typer.Option(None, "--labels", help="PTC labels: a directory of *.labels files or one file."),
+    data_format: str | None = typer.Option(None, "--format", help="jsonl, csv, tsv or ptc (default: from the path)."),
     folds: int = typer.Option(5, "--folds", help="Folds of the grouped cross-validation that sets thresholds."),
+    jobs: int = typer.Option(1, "--jobs", "-j",
+        help="Processes that fit the technique heads in parallel (-1: all cores)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on standard error."),
 ) -> None:
     """Train a model on labelled data and print its cross-validated figures."""
     from .corpus import read_corpus
-    from .detector import train as train_detector
     from .progress import progress_enabled, training_status
+    from .training import train as train_detector
 
     if folds < 2:
         raise DetectorError("--folds must be at least 2")
+    if jobs == 0 or jobs < -1 or jobs > _MAX_JOBS:
+        raise DetectorError(f"--jobs must be a number of processes from 1 to {_MAX_JOBS}, or -1 for all cores")
     if check:
         from .corpus import summarise_corpus
 
@@ -265,50 +265,37 @@ def train(
         raise DetectorError("give --out MODEL (or --check to only validate the data)")
     with training_status(progress_enabled(quiet)):
         documents = read_corpus(data, data_format, labels)
-        detector = train_detector(documents, threshold_folds=folds)
+        detector = train_detector(documents, threshold_folds=folds, n_jobs=None if jobs == 1 else jobs)
     detector.save(out)
     typer.echo(f"trained on {detector.metadata['training_sentences']} sentences "
                f"from {len(documents)} documents; model written to {out}")
     metrics = detector.metadata.get("cv_metrics")
     if metrics:
-        from .evaluation import EvaluationReport, Scores
+        from .metrics import EvaluationReport, format_report
 
         typer.echo(f"cross-validated ({metrics['folds']} folds, grouped by document):")
-        typer.echo(_format_report(EvaluationReport(
-            metrics["sentences"], Scores(**metrics["any"]), Scores(**metrics["micro"]),
-            Scores(**metrics["macro"]), {k: Scores(**v) for k, v in metrics["techniques"].items()})))
-
-
-def _format_report(report) -> str:
-    rows = [f"{'':28s} {'precision':>9s} {'recall':>7s} {'f1':>6s} {'support':>8s}"]
-
-    def line(name: str, s) -> str:
-        return f"{name:28s} {s.precision:9.3f} {s.recall:7.3f} {s.f1:6.3f} {s.support:8d}"
-
-    rows += [line(t, s) for t, s in report.techniques.items()]
-    rows += ["", line("micro average", report.micro), line("macro average", report.macro),
-             line("any technique (sentences)", report.any), f"sentences: {report.sentences}"]
-    return "\n".join(rows)
+        typer.echo(format_report(EvaluationReport.from_dict(metrics)))
 
 
 @app.command()
 @handles_errors
 def evaluate(
     data: Path = typer.Argument(..., help=_DATA_HELP),
-    labels: Optional[Path] = typer.Option(None, "--labels", help="PTC labels: a directory of *.labels files or one file."),
-    data_format: Optional[str] = typer.Option(None, "--format", help="jsonl, csv, tsv or ptc (default: from the path)."),
-    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model file (default: the shipped model)."),
+    labels: Path | None = typer.Option(None, "--labels", help="PTC labels: a directory of *.labels files or one file."),
+    data_format: str | None = typer.Option(None, "--format", help="jsonl, csv, tsv or ptc (default: from the path)."),
+    model: Path | None = typer.Option(None, "--model", "-m", help="Model file (default: the shipped model)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     trust_model: bool = typer.Option(False, "--trust-model", help=_TRUST_HELP),
 ) -> None:
     """Compare a model's decisions with labelled data, sentence by sentence."""
     from .corpus import read_corpus
-    from .detector import Detector
     from .evaluation import evaluate as evaluate_detector
+    from .metrics import format_report
+    from .scoring import Detector
 
     documents = read_corpus(data, data_format, labels)
     report = evaluate_detector(Detector.load(model, trusted=trust_model), documents)
-    typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else _format_report(report))
+    typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else format_report(report))
 
 
 def main() -> None:

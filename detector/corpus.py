@@ -7,15 +7,17 @@ with its file and line, so a data set can be fixed in one pass.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+
+import numpy as np
 
 from .errors import DataError
+from .readers import ReadError, TableHeader, jsonl_records, read_text, table_rows
 from .segmentation import Sentence, split_sentences
 from .taxonomy import PTC_LABELS, TECHNIQUE_IDS, is_technique
 
@@ -100,12 +102,10 @@ def read_corpus(
 
 
 def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"not UTF-8 text (undecodable byte at offset {exc.start})", str(path)) from None
-    except OSError as exc:
-        raise DataError(f"cannot read: {exc.strerror}", str(path)) from None
+    text = read_text(path)
+    if isinstance(text, ReadError):
+        raise DataError(text.message, str(path))
+    return text
 
 
 def _raise_all(errors: list[DataError], path: Path) -> None:
@@ -122,21 +122,24 @@ def _unknown_technique(name: object) -> str:
     return f"unknown technique {name!r}; known techniques: {', '.join(TECHNIQUE_IDS)}"
 
 
-def _parse_jsonl_record(raw: str, path: Path, lineno: int) -> Document:
+# Keys a training record may have besides id, text and spans: the corpus's own metadata.
+_METADATA_KEYS = frozenset({"topic", "register", "side", "source", "record", "licence", "part", "metadata"})
+
+
+def _parse_jsonl_record(record: dict, path: Path, lineno: int) -> Document:
     def fail(message: str) -> DataError:
         return DataError(message, str(path), lineno)
 
-    try:
-        record = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise fail(f"malformed JSON ({exc.msg} at column {exc.colno})") from None
-    if not isinstance(record, dict):
-        raise fail("each line must be a JSON object with 'text' and 'spans'")
+    unknown = sorted(set(record) - {"id", "text", "spans"} - _METADATA_KEYS)
+    if unknown:
+        hint = " (technique labels go in 'spans': [{\"start\", \"end\", \"technique\"}])" \
+            if {"labels", "label", "techniques"} & set(unknown) else ""
+        raise fail(f"unknown key {unknown[0]!r}; a record has 'id', 'text' and 'spans'{hint}")
     text = record.get("text")
     if not isinstance(text, str):
         raise fail("'text' must be a string")
-    doc_id = record.get("id", f"{path.name}:{lineno}")
-    if not isinstance(doc_id, (str, int)):
+    doc_id = record.get("id", f"{path}:{lineno}")
+    if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool):
         raise fail("'id' must be a string")
     spans_raw = record.get("spans", [])
     if not isinstance(spans_raw, list):
@@ -146,11 +149,11 @@ def _parse_jsonl_record(raw: str, path: Path, lineno: int) -> Document:
         if not isinstance(span, dict):
             raise fail(f"span {i} must be an object with start, end and technique")
         start, end, technique = span.get("start"), span.get("end"), span.get("technique")
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool):
             raise fail(f"span {i}: 'start' and 'end' must be integers")
         if not 0 <= start < end <= len(text):
             raise fail(f"span {i}: offsets {start}-{end} fall outside the text (length {len(text)})")
-        if not is_technique(technique):
+        if not isinstance(technique, str) or not is_technique(technique):
             raise fail(f"span {i}: {_unknown_technique(technique)}")
         spans.append(LabelledSpan(start, end, technique))
     return Document(str(doc_id), text, tuple(spans))
@@ -159,12 +162,12 @@ def _parse_jsonl_record(raw: str, path: Path, lineno: int) -> Document:
 def read_jsonl(path: Path) -> list[Document]:
     """Read the native format: one ``{"id", "text", "spans"}`` object per line."""
     documents, errors = [], []
-    content = _read_text(path)
-    for lineno, raw in enumerate(content.splitlines(), 1):
-        if not raw.strip():
+    for lineno, record in jsonl_records(path):
+        if isinstance(record, ReadError):
+            errors.append(DataError(record.message, str(path), record.line))
             continue
         try:
-            documents.append(_parse_jsonl_record(raw, path, lineno))
+            documents.append(_parse_jsonl_record(record, path, lineno))
         except DataError as exc:
             errors.append(exc)
     _raise_all(errors, path)
@@ -179,18 +182,19 @@ def read_table(path: Path, delimiter: str = ",") -> list[Document]:
     Each row is one labelled sentence: a document whose single unit is the whole text.
     An optional ``id`` column names the rows.
     """
-    content = _read_text(path)
-    reader = csv.DictReader(content.splitlines(), delimiter=delimiter)
-    columns = reader.fieldnames or []
-    missing = [c for c in ("text", "labels") if c not in columns]
-    if missing:
-        raise DataError(
-            f"missing column(s) {', '.join(missing)}; the header must name 'text' and 'labels'",
-            str(path), 1,
-        )
     documents, errors = [], []
-    for row in reader:
-        lineno = reader.line_num
+    for lineno, row in table_rows(path, delimiter):
+        if isinstance(row, ReadError):
+            errors.append(DataError(row.message, str(path), row.line))
+            continue
+        if isinstance(row, TableHeader):
+            missing = [c for c in ("text", "labels") if c not in row.columns]
+            if missing:
+                raise DataError(
+                    f"missing column(s) {', '.join(missing)}; the header must name 'text' and 'labels'",
+                    str(path), 1,
+                )
+            continue
         text = row.get("text") or ""
         if not text.strip():
             errors.append(DataError("empty text", str(path), lineno))
@@ -204,7 +208,7 @@ def read_table(path: Path, delimiter: str = ",") -> list[Document]:
         end = len(text.rstrip())
         unit = Sentence(start, end, text[start:end])
         spans = tuple(LabelledSpan(start, end, n) for n in dict.fromkeys(names))
-        documents.append(Document(row.get("id") or f"{path.name}:{lineno}", text, spans, (unit,)))
+        documents.append(Document(row.get("id") or f"{path}:{lineno}", text, spans, (unit,)))
     _raise_all(errors, path)
     if not documents:
         raise DataError("no rows in the file", str(path))
@@ -315,3 +319,17 @@ def summarise_corpus(documents: Sequence[Document]) -> CorpusSummary:
             for t in techniques:
                 counts[t] = counts.get(t, 0) + 1
     return CorpusSummary(len(documents), sentences, clean, dict(sorted(counts.items(), key=lambda kv: -kv[1])))
+
+
+def gold_matrix(documents: Iterable[Document], labels: Sequence[str]) -> np.ndarray:
+    """0/1 gold labels for every sentence unit of the documents, in reading order."""
+    index = {label: j for j, label in enumerate(labels)}
+    rows = []
+    for doc in documents:
+        for techniques in doc.sentence_labels():
+            row = np.zeros(len(labels), dtype=np.int8)
+            for t in techniques:
+                if t in index:
+                    row[index[t]] = 1
+            rows.append(row)
+    return np.array(rows, dtype=np.int8).reshape(len(rows), len(labels))

@@ -5,20 +5,21 @@
     sentences = score_dataframe(dd.read_parquet("news/"), text_column="body")
 
 Tasks carry only the model's path; each worker process loads the model on first use and
-keeps it (``detector.detector.cached_detector``), so the model is neither pickled with every
+keeps it (``detector.scoring.cached_detector``), so the model is neither pickled with every
 task nor loaded per partition.  ``score_pandas_batches`` is the same function shaped for
 Spark's ``DataFrame.mapInPandas``.  Needs the optional extra: ``pip install 'detector[dask]'``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import pandas as pd
 
-from .detector import Detector, cached_detector
 from .persistence import default_model_path
+from .scoring import Detector, cached_detector
 
 #: Output columns (after the input's index), their pandas dtypes.
 COLUMNS = {"start": "int64", "end": "int64", "text": "string", "score": "float64",
@@ -49,7 +50,7 @@ def score_partition(partition: pd.DataFrame, text_column: str, source: str, trus
     detector = cached_detector(source, trusted)
     texts = ["" if pd.isna(t) else str(t) for t in partition[text_column]]
     index, rows = [], []
-    for row_index, sentences in zip(partition.index, detector.score_many(texts)):
+    for row_index, sentences in zip(partition.index, detector.score_many(texts), strict=True):
         for s in sentences:
             index.append(row_index)
             rows.append((s.start, s.end, s.text, s.score, s.flagged, ";".join(t.technique for t in s.techniques)))

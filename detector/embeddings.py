@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
-from typing import Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -111,7 +111,7 @@ def token_spans_and_vectors(text: str) -> tuple[list[tuple[int, int]], np.ndarra
 class EmbeddingFeatures(TransformerMixin, BaseEstimator):
     """The sentence's static embedding (see ``sentence_vectors``)."""
 
-    def fit(self, X, y=None) -> "EmbeddingFeatures":
+    def fit(self, X, y=None) -> EmbeddingFeatures:
         self.n_features_out_ = _resources()[1].shape[1]
         return self
 

@@ -18,7 +18,7 @@ both push strongly towards the technique are joined into one phrase.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
@@ -45,7 +45,7 @@ def explain_inputs(estimator, inputs: Sequence[SentenceInput], technique_indices
     matrix = sparse.csr_matrix(features.transform(inputs))
     heads = estimator.technique_classifier_.estimators_
     out: list[dict[int, tuple[Evidence, ...]]] = []
-    for row, (x, wanted) in enumerate(zip(inputs, technique_indices)):
+    for row, (x, wanted) in enumerate(zip(inputs, technique_indices, strict=True)):
         explained: dict[int, tuple[Evidence, ...]] = {}
         if wanted:
             units = _word_units(x.text)
@@ -116,7 +116,7 @@ def _credit_ngrams(vectorizer, text: str, values, coef: np.ndarray, credit) -> N
     row = values.tocsr()
     if row.nnz == 0:
         return
-    contribution = {int(f): coef[f] * v for f, v in zip(row.indices, row.data)}
+    contribution = {int(f): coef[f] * v for f, v in zip(row.indices, row.data, strict=True)}
     occurrences: dict[int, list[tuple[int, int]]] = {}
     vocabulary = vectorizer.vocabulary_
     for gram, span in _ngram_spans(vectorizer, text):
@@ -172,7 +172,7 @@ def _credit_embedding(scaler, text: str, coef: np.ndarray, credit) -> None:
     mean = vectors.mean(axis=0)
     norm = max(float(np.linalg.norm(mean)), 1e-9)
     per_token = vectors @ (coef / scaler.scale_) / (len(spans) * norm)
-    for (start, end), amount in zip(spans, per_token):
+    for (start, end), amount in zip(spans, per_token, strict=True):
         credit(start, end, float(amount))
 
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterator, NamedTuple, Sequence
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -157,7 +158,7 @@ def _count_lexicon(text: str) -> np.ndarray:
 class LexiconFeatures(TransformerMixin, BaseEstimator):
     """log(1 + count) of each lexicon category in the sentence."""
 
-    def fit(self, X: Sequence[SentenceInput], y=None) -> "LexiconFeatures":
+    def fit(self, X: Sequence[SentenceInput], y=None) -> LexiconFeatures:
         self.n_features_out_ = len(lexicon_names())
         return self
 
@@ -205,7 +206,7 @@ def style_vector(text: str) -> list[float]:
 class StyleFeatures(TransformerMixin, BaseEstimator):
     """Surface style of the sentence: length, punctuation, quotes, capitals, pronouns."""
 
-    def fit(self, X: Sequence[SentenceInput], y=None) -> "StyleFeatures":
+    def fit(self, X: Sequence[SentenceInput], y=None) -> StyleFeatures:
         self.n_features_out_ = len(_STYLE_NAMES)
         return self
 
@@ -237,10 +238,10 @@ def _content_words(text: str) -> list[str]:
 def _document_context(document: tuple[str, ...]) -> np.ndarray:
     """Context rows for every sentence of one document."""
     words = [_content_words(s) for s in document]
-    bigrams = [set(zip(w, w[1:])) for w in words]
+    bigrams = [set(zip(w, w[1:], strict=False)) for w in words]
     seen_words: set[str] = set()
     seen_bigrams: set[tuple[str, str]] = set()
-    later_words = [set() for _ in document]
+    later_words: list[set[str]] = [set() for _ in document]
     running: set[str] = set()
     for i in range(len(document) - 1, -1, -1):
         later_words[i] = running & set(words[i])
@@ -288,7 +289,7 @@ class ContextFeatures(TransformerMixin, BaseEstimator):
     def _width(self) -> int:
         return _REPETITION_COLUMNS if self.only_repetition else len(_CONTEXT_NAMES)
 
-    def fit(self, X: Sequence[SentenceInput], y=None) -> "ContextFeatures":
+    def fit(self, X: Sequence[SentenceInput], y=None) -> ContextFeatures:
         self.n_features_out_ = self._width()
         return self
 
@@ -333,7 +334,7 @@ def stem_tokens(text: str) -> list[str]:
 class SentenceText(TransformerMixin, BaseEstimator):
     """Selects the sentence texts, for the n-gram vectorisers."""
 
-    def fit(self, X: Sequence[SentenceInput], y=None) -> "SentenceText":
+    def fit(self, X: Sequence[SentenceInput], y=None) -> SentenceText:
         return self
 
     def transform(self, X: Sequence[SentenceInput]) -> list[str]:

@@ -14,8 +14,9 @@ come from cross-validation grouped by document, so no document informs its own t
 from __future__ import annotations
 
 import logging
+import time
 import warnings
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
@@ -28,6 +29,7 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.utils.validation import check_is_fitted
 
 from .features import DEFAULT_FEATURE_GROUPS, SentenceInput, build_features
+from .metrics import score_decisions
 from .taxonomy import TECHNIQUE_IDS
 
 # Progress of fitting is logged at INFO; the CLI shows it on a terminal.
@@ -72,6 +74,9 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
     threshold_folds: folds of the grouped cross-validation that sets the thresholds;
         ``None`` keeps 0.5 everywhere and skips cross-validation.
     max_char_features: cap on the character n-gram vocabulary.
+    tol: stopping tolerance of the L-BFGS solver.  1e-3 reaches the same cross-validated
+        figures as scikit-learn's 1e-4 in about a third of the iterations (docs/benchmarks.md).
+    n_jobs: processes that fit the technique heads in parallel (``None``: one; -1: all cores).
     """
 
     def __init__(
@@ -83,6 +88,8 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
         class_weight: str | None = None,
         threshold_folds: int | None = 5,
         max_char_features: int | None = 200_000,
+        tol: float = 1e-3,
+        n_jobs: int | None = None,
     ) -> None:
         self.labels = labels
         self.feature_groups = feature_groups
@@ -91,10 +98,12 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.threshold_folds = threshold_folds
         self.max_char_features = max_char_features
+        self.tol = tol
+        self.n_jobs = n_jobs
 
     # ------------------------------------------------------------------ fitting
 
-    def fit(self, X: Sequence[SentenceInput], y, groups: Sequence | None = None) -> "TechniqueClassifier":
+    def fit(self, X: Sequence[SentenceInput], y, groups: Sequence | None = None) -> TechniqueClassifier:
         """Fit features and heads; with ``threshold_folds``, set thresholds by grouped CV."""
         Y = np.asarray(y, dtype=np.int8)
         if Y.ndim != 2 or Y.shape[1] != len(self.labels):
@@ -113,7 +122,7 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
             warnings.filterwarnings("ignore", message="Label not .* present in all training examples")
             self.any_classifier_ = self._regression(self.C if self.any_C is None else self.any_C)
             self.any_classifier_.fit(matrix, any_label)
-            self.technique_classifier_ = OneVsRestClassifier(self._regression(self.C))
+            self.technique_classifier_ = OneVsRestClassifier(self._regression(self.C), n_jobs=self.n_jobs)
             self.technique_classifier_.fit(matrix, Y)
         self.any_threshold_ = 0.5
         self.thresholds_ = np.full(len(self.labels), 0.5)
@@ -125,21 +134,23 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
     def _regression(self, C: float) -> LogisticRegression:
         # L-BFGS converges in a few hundred iterations on these features (sparse n-grams
         # plus a few hundred dense columns), where liblinear's coordinate descent does not.
-        return LogisticRegression(C=C, solver="lbfgs", class_weight=self.class_weight, max_iter=500)
+        return LogisticRegression(C=C, solver="lbfgs", class_weight=self.class_weight, max_iter=500, tol=self.tol)
 
     def _set_thresholds(self, X: Sequence[SentenceInput], Y: np.ndarray, groups: Sequence | None) -> None:
-        if groups is None:
-            groups = [id(x.document) for x in X]
-        groups = np.asarray(groups)
-        n_folds = min(self.threshold_folds, len(np.unique(groups)))
+        group_ids = np.asarray([id(x.document) for x in X] if groups is None else groups)
+        n_folds = min(self.threshold_folds or 0, len(np.unique(group_ids)))
         if n_folds < 2:
             return
         any_oof = np.zeros(len(X))
         tech_oof = np.zeros(Y.shape, dtype=np.float64)
         inner = clone(self).set_params(threshold_folds=None)
-        folds = GroupKFold(n_splits=n_folds).split(np.zeros(len(X)), Y, groups)
+        folds = GroupKFold(n_splits=n_folds).split(np.zeros(len(X)), Y, group_ids)
+        started = time.perf_counter()
         for number, (train, test) in enumerate(folds, start=1):
-            log.info("threshold cross-validation: fold %d of %d", number, n_folds)
+            elapsed = time.perf_counter() - started
+            eta = f", about {elapsed / (number - 1) * (n_folds - number + 1):.0f} s left" if number > 1 else ""
+            log.info("threshold cross-validation: fitting fold %d of %d (%d heads)%s",
+                     number, n_folds, Y.shape[1] + 1, eta)
             fold = clone(inner).fit([X[i] for i in train], Y[train])
             any_oof[test], tech_oof[test] = fold.predict_scores([X[i] for i in test])
         any_label = Y.max(axis=1)
@@ -147,8 +158,6 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
         self.thresholds_ = np.array(
             [best_f1_threshold(Y[:, j], tech_oof[:, j]) for j in range(Y.shape[1])]
         )
-        from .evaluation import score_decisions  # local: evaluation imports nothing heavy back
-
         flagged, decided = decide(any_oof, tech_oof, self.any_threshold_, self.thresholds_)
         self.cv_metrics_ = score_decisions(Y, decided, list(self.labels), flagged=flagged).to_dict()
         self.cv_metrics_["folds"] = n_folds

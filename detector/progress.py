@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from typing import Any
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 def progress_enabled(quiet: bool) -> bool:
@@ -21,15 +22,15 @@ def progress_enabled(quiet: bool) -> bool:
 class ScoreProgress:
     """A bar of scored documents with sentences per second; a no-op when disabled."""
 
-    def __init__(self, total_documents: int, enabled: bool) -> None:
+    def __init__(self, total_documents: int | None, enabled: bool) -> None:
         self.total = total_documents
         self.enabled = enabled
         self.sentences = 0
         self._started = time.perf_counter()
-        self._progress = None
-        self._task = None
+        self._progress: Any = None
+        self._task: Any = None
 
-    def __enter__(self) -> "ScoreProgress":
+    def __enter__(self) -> ScoreProgress:
         if self.enabled:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

@@ -83,7 +83,7 @@ class SentenceResult:
         return (SentenceResult, (self.start, self.end, self.text, self.score, self.techniques, self.all_scores,
                                  self.flagged, self.candidates))
 
-    def shifted(self, offset: int) -> "SentenceResult":
+    def shifted(self, offset: int) -> SentenceResult:
         """The same result with its offsets (and its evidence's) moved by ``offset`` characters."""
         techniques = tuple(
             TechniqueScore(t.technique, t.score, None if t.evidence is None else tuple(

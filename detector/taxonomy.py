@@ -51,7 +51,8 @@ TECHNIQUES: tuple[Technique, ...] = (
     Technique(
         "unsupported_speculation",
         "Unsupported speculation",
-        "Presenting guesses about motives, intentions or future events as established, without evidence or attribution.",
+        "Presenting guesses about motives, intentions or future events as established, "
+        "without evidence or attribution.",
         "The writer asserts what someone secretly wants or what will surely follow: 'X has long wanted "
         "to...', 'it is obvious that...', 'this could be the first step toward...'. Hedged forecasts "
         "that cite their source or evidence are not speculation in this sense.",
@@ -101,7 +102,8 @@ TECHNIQUES: tuple[Technique, ...] = (
     Technique(
         "appeal_to_authority",
         "Appeal to authority",
-        "Claiming something is true because an authority says so, without other support, or citing an unqualified or vague authority.",
+        "Claiming something is true because an authority says so, without other support, "
+        "or citing an unqualified or vague authority.",
         "'Top scientists agree', 'a senior source says it is a disaster', a celebrity's opinion on "
         "medicine. A report that attributes a finding to a named, relevant source with its evidence "
         "is ordinary citation, not this technique.",
@@ -126,7 +128,8 @@ TECHNIQUES: tuple[Technique, ...] = (
     Technique(
         "whataboutism",
         "Whataboutism, straw man or red herring",
-        "Deflecting criticism by pointing at the opponent's faults, distorting their position, or changing the subject.",
+        "Deflecting criticism by pointing at the opponent's faults, distorting their position, "
+        "or changing the subject.",
         "'And what about their own scandals?', 'so the left wants open borders and no police', a sudden "
         "turn to an unrelated issue. Answering the actual argument is not whataboutism.",
         "Before lecturing us on expenses, maybe the opposition should explain its own leader's villa.",

@@ -29,7 +29,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from joblib import Parallel, delayed  # noqa: E402
-from sklearn.base import clone  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import average_precision_score  # noqa: E402
@@ -38,11 +37,11 @@ from sklearn.pipeline import FeatureUnion, Pipeline  # noqa: E402
 from sklearn.preprocessing import FunctionTransformer, StandardScaler  # noqa: E402
 
 from detector import Detector, read_corpus  # noqa: E402
-from detector.detector import training_inputs  # noqa: E402
-from detector.evaluation import score_decisions  # noqa: E402
 from detector.features import DEFAULT_FEATURE_GROUPS  # noqa: E402
+from detector.metrics import score_decisions  # noqa: E402
 from detector.model import TechniqueClassifier, best_f1_threshold  # noqa: E402
 from detector.taxonomy import TECHNIQUE_IDS  # noqa: E402
+from detector.training import training_inputs  # noqa: E402
 
 DEFAULT_PTC = ROOT.parent / "shared" / "data" / "ptc-train"
 FOLDS = 5
@@ -108,7 +107,7 @@ def cross_validate(fold_fn, *args, dtype=np.int8) -> np.ndarray:
     folds = list(GroupKFold(FOLDS).split(np.zeros(len(X)), Y, groups))
     outputs = Parallel(n_jobs=2)(delayed(fold_fn)(*args[:-3], X, Y, groups, tr, te) for tr, te in folds)
     predicted = np.zeros((len(X),) + outputs[0].shape[1:], dtype=dtype)
-    for (_, test), out in zip(folds, outputs):
+    for (_, test), out in zip(folds, outputs, strict=True):
         predicted[test] = out
     return predicted
 
@@ -203,7 +202,8 @@ def render(rows, ablation, speed, n_docs, n_sentences) -> str:
     for name, rep, _ in rows:
         micro = f"{rep.micro.f1:.3f}" if len(rep.techniques) > 1 else "–"
         macro = f"{rep.macro.f1:.3f}" if len(rep.techniques) > 1 else "–"
-        lines.append(f"| {name} | {rep.any.precision:.3f} | {rep.any.recall:.3f} | {rep.any.f1:.3f} | {micro} | {macro} |")
+        any_ = rep.any
+        lines.append(f"| {name} | {any_.precision:.3f} | {any_.recall:.3f} | {any_.f1:.3f} | {micro} | {macro} |")
     for name, f1 in ANCHORS:
         lines.append(f"| {name} | | | {f1} | | |")
     lines += ["", "Per technique (the project's pipeline, sentence level):", "",
@@ -212,7 +212,8 @@ def render(rows, ablation, speed, n_docs, n_sentences) -> str:
         if s.support:
             lines.append(f"| {technique} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.support} |")
     if ablation:
-        lines += ["", "Ablation of the feature groups and modelling choices (the same folds; out-of-fold any-technique probabilities "
+        lines += ["", "Ablation of the feature groups and modelling choices (the same folds; out-of-fold "
+                  "any-technique probabilities "
                   "without threshold search: average precision, and F1 at the best single threshold, which is "
                   "optimistic for every variant alike):", "",
                   "| variant | average precision | best-threshold any F1 |", "| --- | --- | --- |"]

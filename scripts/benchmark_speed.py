@@ -24,7 +24,6 @@ import datetime as dt
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -81,7 +80,7 @@ def tfidf_reference():
     documents = read_corpus(ROOT / "training_data" / "train.jsonl")
     texts, labels = [], []
     for doc in documents:
-        for sentence, techniques in zip(doc.sentences(), doc.sentence_labels()):
+        for sentence, techniques in zip(doc.sentences(), doc.sentence_labels(), strict=True):
             texts.append(sentence.text)
             labels.append(int(bool(techniques)))
     return make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2),

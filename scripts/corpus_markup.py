@@ -139,9 +139,19 @@ def near_duplicates(sentences: list[str], threshold: float = 0.9) -> list[tuple[
     return pairs
 
 
+def annotated(path: Path) -> bool:
+    """Whether a source file is ready for the corpus.  A real-text batch (``rt-*``) is written
+    unlabelled by ``scripts/real_text.py select`` and labelled later; until it holds its first
+    marker it is not yet annotated, and its documents would only teach the model that
+    everything is clean."""
+    return not path.name.startswith("rt-") or "{{" in path.read_text(encoding="utf-8")
+
+
 def load_all(files: list[Path]) -> tuple[list[dict], list[str]]:
     docs, errors = [], []
     for f in files:
+        if not annotated(f):
+            continue
         d, e = parse_source(f)
         docs += d
         errors += e
@@ -205,12 +215,12 @@ def datasheet() -> int:
     rows = []
     for split in ("train", "heldout"):
         records = [json.loads(line) for line in (ROOT / "training_data" / f"{split}.jsonl").open(encoding="utf-8")]
-        for record, doc in zip(records, read_corpus(ROOT / "training_data" / f"{split}.jsonl")):
+        for record, doc in zip(records, read_corpus(ROOT / "training_data" / f"{split}.jsonl"), strict=True):
             rows.append((split, record, doc.sentence_labels()))
     n_sentences = sum(len(labels) for _, _, labels in rows)
-    clean = sum(1 for _, _, labels in rows for l in labels if not l)
+    clean = sum(1 for _, _, labels in rows for unit in labels if not unit)
     per_split = Counter(split for split, _, _ in rows)
-    per_technique = Counter(t for _, _, labels in rows for l in labels for t in l)
+    per_technique = Counter(t for _, _, labels in rows for unit in labels for t in unit)
     spans = Counter(s["technique"] for _, r, _ in rows for s in r["spans"])
     out = [f"Documents: {len(rows)} (train {per_split['train']}, held-out {per_split['heldout']}); "
            f"sentences: {n_sentences}; sentences with no technique: {clean} ({clean / n_sentences:.1%}).", "",
@@ -219,7 +229,8 @@ def datasheet() -> int:
     for field, title in (("register", "register"), ("topic", "topic"), ("side", "political side")):
         counts = Counter(r[field] for _, r, _ in rows)
         out += ["", f"| {title} | documents | share |", "| --- | --- | --- |"]
-        out += [f"| {k} | {v} | {v / len(rows):.1%} |" for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        out += [f"| {k} | {v} | {v / len(rows):.1%} |" for k, v in ranked]
     path = ROOT / "training_data" / "DATASHEET.md"
     text = path.read_text(encoding="utf-8")
     start, end = "<!-- counts:start -->", "<!-- counts:end -->"

@@ -23,6 +23,8 @@ document; ``#N`` picks the N-th occurrence where the words occur more than once.
     python scripts/real_text.py plain BATCH [DIR]       # the batch's text without markup (for blind review)
     python scripts/real_text.py check SPANS [BATCH]     # validate a span list without applying it
     python scripts/real_text.py agree SECOND.spans      # agreement of a blind second annotation with the corpus
+    python scripts/real_text.py diff SECOND.spans       # the sentences where the two annotations disagree
+    python scripts/real_text.py licences                # write training_data/LICENSES.md
 """
 
 from __future__ import annotations
@@ -277,7 +279,8 @@ def read_spans(path: Path, texts: dict[str, str]) -> tuple[dict[str, list[tuple[
             for (a2, b2), _ in ordered:
                 if (a1, b1) < (a2, b2) and a2 < b1:
                     errors.append(f"{path.name}: overlapping spans in {doc}: "
-                                  f"{texts[doc][a1:b1]!r} and {texts[doc][a2:b2]!r} (split them or give one span both ids)")
+                                  f"{texts[doc][a1:b1]!r} and {texts[doc][a2:b2]!r} "
+                                  "(split them or give one span both ids)")
         spans[doc] = [(a, b, ids) for (a, b), ids in ordered]
     return spans, errors
 
@@ -289,7 +292,8 @@ def apply(spans_path: Path) -> int:
     spans, errors = read_spans(spans_path, texts)
     missing = [d for d in texts if d not in spans]
     if missing:
-        errors.append(f"{spans_path.name}: no '## id' section for {len(missing)} documents: {', '.join(missing[:5])} ...")
+        errors.append(f"{spans_path.name}: no '## id' section for {len(missing)} documents: "
+                      f"{', '.join(missing[:5])} ...")
     if errors:
         print("\n".join(errors), file=sys.stderr)
         return 1
@@ -328,18 +332,15 @@ def check(spans_path: Path, batch: Path | None = None) -> int:
     spans, errors = read_spans(spans_path, texts)
     missing = [d for d in texts if d not in spans]
     if missing:
-        errors.append(f"{spans_path.name}: no '## id' section for {len(missing)} documents: {', '.join(missing[:5])} ...")
+        errors.append(f"{spans_path.name}: no '## id' section for {len(missing)} documents: "
+                      f"{', '.join(missing[:5])} ...")
     print("\n".join(errors) if errors else f"{spans_path.name}: {len(spans)} documents, "
           f"{sum(len(v) for v in spans.values())} spans, no errors")
     return 1 if errors else 0
 
 
-def agree(second: Path) -> int:
-    """Cohen's kappa for any technique and per-technique F1 between the corpus and a second annotation.
-
-    The first annotation is the markup of the ``rt-*`` batch files; ``second`` is a span list of some
-    of the same documents, made blind to the first.
-    """
+def _corpus_annotations() -> dict[str, tuple[str, list[tuple[int, int, list[str]]]]]:
+    """The first annotation of every real document: plain text and spans, by document id."""
     docs: dict[str, tuple[str, list[tuple[int, int, list[str]]]]] = {}
     for path in sorted(SOURCE_DIR.glob("rt-*.txt")):
         header, body = None, []
@@ -352,6 +353,34 @@ def agree(second: Path) -> int:
                 body = []
             else:
                 body.append(line)
+    return docs
+
+
+def diff(second: Path) -> int:
+    """Print every sentence where the corpus and a second annotation disagree."""
+    docs = _corpus_annotations()
+    spans_b, errors = read_spans(second, {k: v[0] for k, v in docs.items()})
+    if errors:
+        print("\n".join(errors), file=sys.stderr)
+        return 1
+    for doc_id, spans in spans_b.items():
+        text, spans_a = docs[doc_id]
+        units = zip(split_sentences(text), sentence_labels(text, spans_a), sentence_labels(text, spans), strict=True)
+        for s, la, lb in units:
+            if la != lb:
+                words_a = [f"{','.join(i)}: {text[a:b]}" for a, b, i in spans_a if a < s.end and b > s.start]
+                words_b = [f"{','.join(i)}: {text[a:b]}" for a, b, i in spans if a < s.end and b > s.start]
+                print(f"## {doc_id}\nSENTENCE: {s.text}\nFIRST:  {words_a}\nSECOND: {words_b}\n")
+    return 0
+
+
+def agree(second: Path) -> int:
+    """Cohen's kappa for any technique and per-technique F1 between the corpus and a second annotation.
+
+    The first annotation is the markup of the ``rt-*`` batch files; ``second`` is a span list of some
+    of the same documents, made blind to the first.
+    """
+    docs = _corpus_annotations()
     texts = {k: v[0] for k, v in docs.items()}
     spans_b, errors = read_spans(second, texts)
     if errors:
@@ -372,18 +401,85 @@ def agreement(a: list[set[str]], b: list[set[str]]) -> dict:
     n = len(a)
     pa = [bool(x) for x in a]
     pb = [bool(x) for x in b]
-    observed = sum(x == y for x, y in zip(pa, pb)) / n
+    observed = sum(x == y for x, y in zip(pa, pb, strict=True)) / n
     pa1, pb1 = sum(pa) / n, sum(pb) / n
     expected = pa1 * pb1 + (1 - pa1) * (1 - pb1)
     kappa = (observed - expected) / (1 - expected) if expected < 1 else 1.0
     per = {}
     for t in TECHNIQUE_IDS:
-        tp = sum(t in x and t in y for x, y in zip(a, b))
+        tp = sum(t in x and t in y for x, y in zip(a, b, strict=True))
         fa = sum(t in x for x in a)
         fb = sum(t in y for y in b)
         per[t] = {"first": fa, "second": fb, "f1": round(2 * tp / (fa + fb), 3) if fa + fb else None}
     return {"sentences": n, "any_first": sum(pa), "any_second": sum(pb),
             "any_kappa": round(kappa, 3), "per_technique": per}
+
+
+LICENCE_NAMES = {
+    "public-domain": "Public domain in the USA (17 U.S.C. § 105 for US federal works; "
+                     "published before 1930 for the pamphlets)",
+    "OPL-3.0": "Open Parliament Licence v3.0",
+    "OGL-3.0": "Open Government Licence v3.0",
+    "CC-BY-2.5": "Creative Commons Attribution 2.5 (CC BY 2.5)",
+}
+ATTRIBUTION = {
+    "us_presidential_speeches": "Presidential speech transcripts via the Miller Center of Public Affairs, "
+                                "University of Virginia; compiled by Karl Fogel. (courtesy; not legally required)",
+    "uk_hansard_pm_contributions": "Contains Parliamentary information licensed under the Open Parliament "
+                                   "Licence v3.0.",
+    "uk_hansard_handeset": "Contains Parliamentary information licensed under the Open Parliament Licence v3.0. "
+                           "Selection from HanDeSeT (Abercrombie & Batista-Navarro, 2018).",
+    "gutenberg_political_pamphlets": "Public-domain texts transcribed by Project Gutenberg volunteers. (courtesy)",
+    "us_congress_press_releases": "Congressional press releases compiled by Derek Willis (dwillis/congress-press). "
+                                  "(courtesy)",
+    "us_statements_of_administration_policy": "Statements of Administration Policy, Executive Office of the "
+                                              "President / OMB; archive by the unitedstates project (Flatgov team). "
+                                              "(courtesy)",
+    "uk_scot_covid_briefing_statements": "Contains public sector information licensed under the Open Government "
+                                         "Licence v3.0.",
+}
+
+
+def licences() -> int:
+    """Write ``training_data/LICENSES.md``: every real source, its licence and attribution lines."""
+    used: dict[str, list[tuple[str, str, str]]] = {}
+    for path in sorted(SOURCE_DIR.glob("rt-*.txt")):
+        for header, doc_id, _ in read_batch(path):
+            fields = dict(kv.split("=", 1) for kv in header[4:].split() if "=" in kv)
+            used.setdefault(fields["source"], []).append((doc_id, fields["record"], fields["licence"]))
+    records: dict[str, dict] = {}
+    for source in used:
+        for line in (POOL / f"{source}.jsonl").open(encoding="utf-8"):
+            record = json.loads(line)
+            records[record["id"]] = record
+    out = ["# Licences of the real text in this corpus", "",
+           "The documents whose ids begin with `rt-` are excerpts of real, openly licensed text, kept exactly",
+           "as published; their header names the source file (`source=`), the record (`record=`), the licence",
+           "(`licence=`) and which excerpt of the record it is (`part=`). Changes made: excerpted at paragraph",
+           "(or sentence) boundaries and annotated with technique spans; the words are unchanged. Each part",
+           "keeps its source's licence, and anyone redistributing it must carry the attribution lines below.",
+           "The rest of the corpus was written for the project and is under the project's MIT licence.",
+           "Written by `python scripts/real_text.py licences`.", "",
+           "| source | licence | excerpts | attribution |", "| --- | --- | --- | --- |"]
+    for source, items in sorted(used.items()):
+        code = items[0][2]
+        attribution = ATTRIBUTION.get(source, "one line per article, listed below")
+        out.append(f"| `{source}` | `{code}`: {LICENCE_NAMES[code]} | {len(items)} | {attribution} |")
+    for source, items in sorted(used.items()):
+        if not source.startswith("wikinews"):
+            continue
+        out += ["", f"## `{source}`: Wikinews articles used (CC BY 2.5)", ""]
+        for doc_id, record_id, _ in items:
+            record = records[record_id]
+            origin = record.get("url_or_origin", "")
+            match = re.search(r"\(original: ([^)\s]+)\)", origin)
+            url = match.group(1) if match else origin
+            title = record.get("title", "")
+            out.append(f"- {doc_id}: From Wikinews ({title}, {url}), CC BY 2.5, Wikinews contributors.")
+    path = ROOT / "training_data" / "LICENSES.md"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    print(f"wrote {path.relative_to(ROOT)}")
+    return 0
 
 
 def main(argv: list[str]) -> int:
@@ -396,6 +492,10 @@ def main(argv: list[str]) -> int:
             return plain(argv[1], Path(argv[2]) if len(argv) == 3 else Path("."))
         if argv[:1] == ["check"] and len(argv) in (2, 3):
             return check(Path(argv[1]), Path(argv[2]) if len(argv) == 3 else None)
+        if argv[:1] == ["licences"]:
+            return licences()
+        if argv[:1] == ["diff"] and len(argv) == 2:
+            return diff(Path(argv[1]))
         if argv[:1] == ["agree"] and len(argv) >= 2:
             return agree(Path(argv[1])) if len(argv) == 2 else max(agree(Path(a)) for a in argv[1:])
     except DataError as exc:

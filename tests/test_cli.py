@@ -5,9 +5,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import PTC_FIXTURE
 from typer.testing import CliRunner
 
-from conftest import PTC_FIXTURE
 from detector.cli import app
 from detector.taxonomy import TECHNIQUE_IDS
 

@@ -1,8 +1,8 @@
 import json
 
 import pytest
-
 from conftest import PTC_FIXTURE, SHARED_PTC
+
 from detector import DataError, read_corpus
 from detector.corpus import corpus_fingerprint
 
@@ -34,7 +34,7 @@ def test_jsonl_errors_name_file_and_line(tmp_path, line, message):
     path = write(tmp_path, "bad.jsonl", good + "\n" + line + "\n")
     with pytest.raises(DataError, match=message) as info:
         read_corpus(path)
-    assert f"bad.jsonl:2" in str(info.value)
+    assert "bad.jsonl:2" in str(info.value)
 
 
 def test_jsonl_reports_every_bad_line_at_once(tmp_path):

@@ -41,11 +41,11 @@ def test_dataframe_scoring_on_a_cluster_equals_local_scoring(client, tiny_model_
     assert list(scored.columns) == list(COLUMNS)
     result = scored.compute()
     got = [(i, r.start, r.end, r.text, round(r.score, 9), bool(r.flagged), r.techniques)
-           for i, r in zip(result.index, result.itertuples())]
+           for i, r in zip(result.index, result.itertuples(), strict=True)]
     assert got == _local_rows(tiny_model_path)
     assert result.index.name == "row"
 
-    from detector.detector import cached_detector
+    from detector.scoring import cached_detector
 
     loads = client.run(lambda: cached_detector.cache_info().misses)
     assert len(loads) == 2 and all(n <= 1 for n in loads.values())  # once per worker, not per task

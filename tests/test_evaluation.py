@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from detector.evaluation import Scores, evaluate, score_decisions
+from detector.evaluation import evaluate
+from detector.metrics import Scores, score_decisions
 
 
 def test_counts_give_the_usual_figures():

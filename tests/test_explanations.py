@@ -3,8 +3,8 @@
 import json
 
 import numpy as np
-
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from detector import train

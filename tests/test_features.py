@@ -1,8 +1,16 @@
 import numpy as np
 import pytest
 
-from detector.features import (ContextFeatures, LexiconFeatures, StyleFeatures, build_features,
-                               document_inputs, lexicon_counts, lexicon_names, stem_tokens)
+from detector.features import (
+    ContextFeatures,
+    LexiconFeatures,
+    StyleFeatures,
+    build_features,
+    document_inputs,
+    lexicon_counts,
+    lexicon_names,
+    stem_tokens,
+)
 
 
 def column(names, name):

@@ -1,6 +1,7 @@
 """Whatever text people feed the detector, it answers without an exception and keeps offsets true."""
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from detector.segmentation import split_sentences
 

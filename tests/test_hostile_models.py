@@ -16,8 +16,7 @@ from pathlib import Path
 import joblib
 import pytest
 
-from detector import Detector, ModelError
-from detector import persistence
+from detector import Detector, ModelError, persistence
 from detector.persistence import FORMAT_VERSION, MAGIC
 
 

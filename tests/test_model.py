@@ -4,9 +4,9 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, GroupKFold
 from sklearn.pipeline import Pipeline
 
-from detector.detector import training_inputs
 from detector.model import TechniqueClassifier, best_f1_threshold, decide
 from detector.taxonomy import TECHNIQUE_IDS
+from detector.training import training_inputs
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@ import csv
 import io
 import json
 
-from detector.reports import render
 from detector.results import DocumentResult, SentenceResult, TechniqueScore
+from detector.writers import render
 
 SCORES = {"loaded_language": 0.91, "doubt": 0.12}
 RESULTS = [

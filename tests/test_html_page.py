@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from detector.cli import app
-from detector.html_report import COLOUR_OF
-from detector.reports import render
+from detector.html_page import COLOUR_OF
 from detector.results import DocumentResult, Evidence, SentenceResult, TechniqueScore
+from detector.writers import render
 
 TEXT = "Budget Vote\nThe council met on Tuesday.\nThis shameful <plan> is a disgrace!"
 

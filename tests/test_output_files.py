@@ -5,7 +5,7 @@ import json
 from typer.testing import CliRunner
 
 from detector.cli import app
-from detector.outputs import partial_path
+from detector.output_files import partial_path
 
 
 def _articles(tmp_path, n):
@@ -22,12 +22,12 @@ def _score(*args):
 
 
 def test_an_interrupted_jsonl_run_resumes_without_losing_or_repeating_documents(tmp_path, tiny_model_path, monkeypatch):
-    from detector.detector import Detector
+    from detector.scoring import Detector
 
     articles = _articles(tmp_path, 5)
     out = tmp_path / "scores.jsonl"
     out.write_text("old complete run\n", encoding="utf-8")
-    real = Detector.score_many
+    real = Detector.score_documents
 
     def dies_after_two(self, texts, *args, **kwargs):
         for count, result in enumerate(real(self, texts, *args, **kwargs)):
@@ -35,14 +35,14 @@ def test_an_interrupted_jsonl_run_resumes_without_losing_or_repeating_documents(
                 raise KeyboardInterrupt
             yield result
 
-    monkeypatch.setattr(Detector, "score_many", dies_after_two)
+    monkeypatch.setattr(Detector, "score_documents", dies_after_two)
     interrupted = _score(*articles, "-m", tiny_model_path, "-f", "jsonl", "-o", out)
     assert interrupted.exit_code == 130
     assert out.read_text(encoding="utf-8") == "old complete run\n"  # the old file, untouched
     partial = partial_path(out)
     with open(partial, "a", encoding="utf-8") as fh:
         fh.write('{"document": "cut off by the cra')  # a line a crash left unfinished
-    monkeypatch.setattr(Detector, "score_many", real)
+    monkeypatch.setattr(Detector, "score_documents", real)
 
     resumed = _score(*articles, "-m", tiny_model_path, "-f", "jsonl", "-o", out, "--resume")
     assert resumed.exit_code == 0, resumed.output
@@ -90,8 +90,8 @@ def test_jsonl_and_csv_corpora_can_be_scored(tmp_path, tiny_model_path):
 
 
 def test_a_large_file_is_scored_in_parts_and_resumes_part_by_part(tmp_path, tiny_model_path, monkeypatch):
-    from detector import sources
-    from detector.detector import Detector
+    from detector import inputs as sources
+    from detector.scoring import Detector
 
     monkeypatch.setattr(sources, "PART_BYTES", 400)
     text = "".join(f"Section {i}: the council met.\nThis shameful plan number {i} was rammed through!\n\n"
@@ -106,7 +106,7 @@ def test_a_large_file_is_scored_in_parts_and_resumes_part_by_part(tmp_path, tiny
     assert [s["text"] for s in sentences] == [s.text for s in Detector.load(tiny_model_path).score(text)]
 
     out = tmp_path / "big.jsonl"
-    real = Detector.score_many
+    real = Detector.score_documents
 
     def dies_after_two(self, texts, *args, **kwargs):
         for count, result in enumerate(real(self, texts, *args, **kwargs)):
@@ -114,10 +114,10 @@ def test_a_large_file_is_scored_in_parts_and_resumes_part_by_part(tmp_path, tiny
                 raise KeyboardInterrupt
             yield result
 
-    monkeypatch.setattr(Detector, "score_many", dies_after_two)
+    monkeypatch.setattr(Detector, "score_documents", dies_after_two)
     assert _score(big, "-m", tiny_model_path, "-f", "jsonl", "-o", out).exit_code == 130
     assert len(partial_path(out).read_text(encoding="utf-8").splitlines()) == 2
-    monkeypatch.setattr(Detector, "score_many", real)
+    monkeypatch.setattr(Detector, "score_documents", real)
     resumed = _score(big, "-m", tiny_model_path, "-f", "jsonl", "-o", out, "--resume")
     assert resumed.exit_code == 0 and out.read_text(encoding="utf-8") == whole.output
 
@@ -126,9 +126,9 @@ def test_a_large_file_is_scored_in_parts_and_resumes_part_by_part(tmp_path, tiny
 
 
 def _interrupt_after(monkeypatch, n):
-    from detector.detector import Detector
+    from detector.scoring import Detector
 
-    real = Detector.score_many
+    real = Detector.score_documents
 
     def dies(self, texts, *args, **kwargs):
         for count, result in enumerate(real(self, texts, *args, **kwargs)):
@@ -136,8 +136,8 @@ def _interrupt_after(monkeypatch, n):
                 raise KeyboardInterrupt
             yield result
 
-    monkeypatch.setattr(Detector, "score_many", dies)
-    return lambda: monkeypatch.setattr(Detector, "score_many", real)
+    monkeypatch.setattr(Detector, "score_documents", dies)
+    return lambda: monkeypatch.setattr(Detector, "score_documents", real)
 
 
 def test_resume_keeps_every_document_when_ids_repeat(tmp_path, tiny_model_path, monkeypatch):
@@ -243,11 +243,11 @@ def test_a_report_inside_a_scored_folder_is_not_scored_next_time(tmp_path, tiny_
 
 
 def test_an_unwritable_output_folder_fails_before_scoring(tmp_path, tiny_model_path, monkeypatch):
-    from detector.detector import Detector
+    from detector.scoring import Detector
 
     article = _articles(tmp_path, 1)[0]
     scored = []
-    monkeypatch.setattr(Detector, "score_many", lambda self, *a, **k: scored.append(1) or iter(()))
+    monkeypatch.setattr(Detector, "score_documents", lambda self, *a, **k: scored.append(1) or iter(()))
     blocked = tmp_path / "file"
     blocked.write_text("x")
     result = _score(article, "-m", tiny_model_path, "-o", blocked / "out.json")

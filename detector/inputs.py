@@ -10,15 +10,14 @@ the other documents are read either way.
 from __future__ import annotations
 
 import codecs
-import csv
-import json
 import os
 import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 from .errors import DetectorError
+from .readers import ReadError, TableHeader, decode_text, jsonl_records, read_text, table_rows
 
 _CORPUS_SUFFIXES = {".jsonl": "jsonl", ".csv": "csv", ".tsv": "tsv"}
 
@@ -48,6 +47,8 @@ class InputDocument:
 
 #: Text files above this size are read and scored in parts, so memory stays bounded.
 PART_BYTES = 16 * 2**20
+#: Standard input cannot be re-read in parts; above this size the user is asked for a file.
+STDIN_LIMIT = 64 * 2**20
 
 
 @dataclass(frozen=True)
@@ -73,16 +74,48 @@ def find_inputs(paths: Sequence[str], exclude: Sequence[Path | None] = ()) -> li
             found.append(Input("<stdin>", None))
             continue
         path = Path(raw)
+        # A file name with bytes that are not UTF-8 reaches Python as lone surrogates; it is
+        # shown escaped so that messages and outputs stay valid text.
+        name = _printable_name(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*.txt") if p.is_file() and Path(os.path.realpath(p)) not in skip)
+            files = [p for p in _walk_texts(path) if Path(os.path.realpath(p)) not in skip]
             if not files:
-                raise DetectorError(f"{raw}: no *.txt files in this directory")
-            found.extend(Input(str(p), p) for p in files)
+                raise DetectorError(f"{name}: no *.txt files in this directory")
+            found.extend(Input(_printable_name(str(p)), p) for p in files)
         elif path.is_file():
-            found.append(Input(raw, path, _CORPUS_SUFFIXES.get(path.suffix.lower(), "text")))
+            found.append(Input(name, path, _CORPUS_SUFFIXES.get(path.suffix.lower(), "text")))
         else:
-            raise DetectorError(f"{raw}: no such file or directory")
+            raise DetectorError(f"{name}: no such file or directory")
     return found
+
+
+def _walk_texts(folder: Path) -> list[Path]:
+    """Every ``*.txt`` file below ``folder``, sorted; folders that cannot be read or are
+    symbolic links are skipped with a warning that names them."""
+    import warnings
+
+    found: list[Path] = []
+
+    def unreadable(error: OSError) -> None:
+        warnings.warn(f"skipped {_printable_name(str(error.filename))}: cannot read the folder "
+                      f"({error.strerror})", stacklevel=3)
+
+    for top, dirs, files in os.walk(folder, onerror=unreadable):
+        for d in list(dirs):
+            if os.path.islink(os.path.join(top, d)):
+                dirs.remove(d)
+                warnings.warn(f"skipped {_printable_name(os.path.join(top, d))}: a symbolic link to a folder "
+                              "(name it directly to score it)", stacklevel=3)
+        found += [Path(top, f) for f in files if f.endswith(".txt") and os.path.isfile(os.path.join(top, f))]
+    return sorted(found)
+
+
+def _printable_name(name: str) -> str:
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def read_inputs(inputs: Sequence[Input], on_problem: Callable[[ReadProblem], None],
@@ -106,26 +139,33 @@ class _Unreadable(Exception):
     pass
 
 
-def _decode(data: bytes) -> str:
-    if b"\x00" in data[:8192]:
-        raise _Unreadable("a binary file, not text")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _Unreadable(f"not UTF-8 text (undecodable byte at offset {exc.start})") from None
-
-
 def _read_text(item: Input) -> str:
-    try:
-        data = sys.stdin.buffer.read() if item.path is None else item.path.read_bytes()
-    except OSError as exc:
-        raise _Unreadable(f"cannot read ({exc.strerror})") from None
-    return _decode(data)
+    if item.path is None:
+        text = decode_text(_read_stdin())
+    else:
+        text = read_text(item.path)
+    if isinstance(text, ReadError):
+        raise _Unreadable(text.message)
+    return text
+
+
+def _read_stdin() -> bytes:
+    """Standard input, read in bounded blocks; larger than ``STDIN_LIMIT`` is refused."""
+    stream = sys.stdin.buffer
+    blocks, size = [], 0
+    while block := stream.read(1 << 20):
+        size += len(block)
+        if size > STDIN_LIMIT:
+            raise _Unreadable(f"standard input is larger than {STDIN_LIMIT >> 20} MB; save it to a file, "
+                              "which is scored in parts")
+        blocks.append(block)
+    return b"".join(blocks)
 
 
 def _read_text_parts(item: Input, part_bytes: int | None = None) -> Iterator[InputDocument]:
     """A large text file in parts of about ``part_bytes``, each ending after a paragraph break
     (or a line break, or anywhere when a part has none), with its offset in the whole file."""
+    assert item.path is not None  # standard input is never read in parts
     size = part_bytes or PART_BYTES
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset, part, carry, read = 0, 0, "", 0
@@ -157,26 +197,17 @@ def _read_text_parts(item: Input, part_bytes: int | None = None) -> Iterator[Inp
         raise _Unreadable(f"cannot read ({exc.strerror})") from None
 
 
-def _lines(item: Input) -> Iterator[tuple[int, str]]:
-    try:
-        with open(item.path, "rb") as fh:
-            for number, raw in enumerate(fh, start=1):
-                yield number, _decode(raw)
-    except OSError as exc:
-        raise _Unreadable(f"cannot read ({exc.strerror})") from None
-
-
 def _read_jsonl(item: Input, on_problem: Callable[[ReadProblem], None]) -> Iterator[InputDocument]:
     """One document per line, ``{"id": ..., "text": ...}``; a bad line is one problem, not the file's end."""
-    for number, line in _lines(item):
-        if not line.strip():
+    assert item.path is not None
+    for number, record in jsonl_records(item.path):
+        if isinstance(record, ReadError):
+            if record.line is None or number == 0:
+                raise _Unreadable(record.message)
+            on_problem(ReadProblem(f"{item.name}:{number}", record.message))
             continue
-        try:
-            record = json.loads(line)
-            text = record["text"]
-            if not isinstance(text, str):
-                raise TypeError
-        except (ValueError, KeyError, TypeError):
+        text = record.get("text")
+        if not isinstance(text, str):
             on_problem(ReadProblem(f"{item.name}:{number}", 'not a JSON object with a string "text"'))
             continue
         yield InputDocument(str(record.get("id", f"{item.name}:{number}")), text)
@@ -185,21 +216,13 @@ def _read_jsonl(item: Input, on_problem: Callable[[ReadProblem], None]) -> Itera
 def _read_table(item: Input, text_column: str, id_column: str,
                 on_problem: Callable[[ReadProblem], None]) -> Iterator[InputDocument]:
     """One document per row of a CSV/TSV file with a header naming ``text_column``."""
-    try:
-        fh = open(item.path, encoding="utf-8", newline="")
-    except OSError as exc:
-        raise _Unreadable(f"cannot read ({exc.strerror})") from None
-    with fh:
-        reader = csv.DictReader(fh, delimiter="\t" if item.kind == "tsv" else ",")
-        try:
-            header = reader.fieldnames or []
-            if text_column not in header:
-                raise _Unreadable(f"no column {text_column!r} (columns: {', '.join(header) or 'none'}); "
+    assert item.path is not None
+    for number, row in table_rows(item.path, "\t" if item.kind == "tsv" else ","):
+        if isinstance(row, ReadError):
+            raise _Unreadable(row.message)
+        if isinstance(row, TableHeader):
+            if text_column not in row.columns:
+                raise _Unreadable(f"no column {text_column!r} (columns: {', '.join(row.columns) or 'none'}); "
                                   "name the text column with --text-column")
-            for row in reader:
-                number = reader.line_num
-                yield InputDocument(row.get(id_column) or f"{item.name}:{number}", row[text_column] or "")
-        except UnicodeDecodeError as exc:
-            raise _Unreadable(f"not UTF-8 text (undecodable byte at offset {exc.start})") from None
-        except csv.Error as exc:
-            raise _Unreadable(f"malformed CSV ({exc})") from None
+            continue
+        yield InputDocument(row.get(id_column) or f"{item.name}:{number}", row.get(text_column) or "")

@@ -3,7 +3,7 @@
 import io
 
 from detector.results import DocumentResult, Evidence, SentenceResult, TechniqueScore
-from detector.terminal import TerminalReport, wants_colour
+from detector.terminal_view import TerminalView, wants_colour
 
 TEXT = "Vote today\nThis shameful plan must go!"
 RESULT = DocumentResult("a.txt", [
@@ -23,7 +23,7 @@ class _Stream(io.StringIO):
 
 
 def test_terminal_view_highlights_flagged_sentences_and_tabulates_techniques():
-    out = TerminalReport(width=80).write(RESULT, 0)
+    out = TerminalView(width=80).write(RESULT)
     assert "\x1b[" in out  # styled
     assert "a.txt: 2 sentences, 1 flagged" in out
     assert "[LL 0.85]" in out and "loaded_language" in out and "0.85" in out

@@ -13,15 +13,9 @@ import datetime as _dt
 from collections import Counter
 from html import escape
 
+from ._display import COLOUR_OF, document_text, short_code
 from .results import DocumentResult, SentenceResult, TechniqueScore
 from .taxonomy import TECHNIQUES, get_technique, is_technique
-
-# Light backgrounds, each with black text above WCAG AA contrast (4.5:1).
-_COLOURS = (
-    "#ffd6a5", "#caffbf", "#9bf6ff", "#ffc6ff", "#fdffb6", "#bdb2ff", "#ffadad", "#d0f4de",
-    "#e4c1f9", "#a9def9", "#fcf6bd", "#ff99c8", "#c7f9cc", "#f1c0e8", "#d9ed92",
-)
-COLOUR_OF = {t.id: _COLOURS[i % len(_COLOURS)] for i, t in enumerate(TECHNIQUES)}
 
 _CSS = """
 body{font:16px/1.6 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111;background:#fff;max-width:60rem;margin:2rem auto;padding:0 1rem}
@@ -44,22 +38,18 @@ svg text{font:13px system-ui,sans-serif;fill:#111}
 """
 
 
-def short_code(technique: str) -> str:
-    """A two-to-three letter code shown in badges, so highlights are not told apart by colour alone."""
-    return "".join(part[0] for part in technique.split("_")).upper()[:3]
-
-
 def _definition(technique: str) -> str:
     return get_technique(technique).definition if is_technique(technique) else ""
 
 
-class HtmlReport:
+class HtmlPage:
     """Writes the report for one run: ``start()``, ``write()`` per document, ``finish()``."""
 
     def __init__(self, title: str = "Persuasion techniques report") -> None:
         self.title = title
         self.tally: Counter[str] = Counter()
         self.ranking: list[tuple[str, int, int, str, str]] = []  # name, sentences, flagged, anchor, top
+        self.written = 0
 
     def start(self) -> str:
         created = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
@@ -79,10 +69,11 @@ class HtmlReport:
             f'<details><summary>Legend</summary><ul class="legend">{legend}</ul></details></header>\n<main>\n'
         )
 
-    def write(self, result: DocumentResult, index: int, all_scores: bool = False) -> str:
+    def write(self, result: DocumentResult) -> str:
         counts = Counter(t.technique for s in result.sentences for t in s.techniques)
         self.tally.update(counts)
-        anchor = f"doc-{index + 1}"
+        self.written += 1
+        anchor = f"doc-{self.written}"
         top = ", ".join(name for name, _ in counts.most_common(3))
         self.ranking.append((result.document, len(result.sentences), result.flagged, anchor, top))
         text = document_text(result)
@@ -112,18 +103,6 @@ class HtmlReport:
             "<table><thead><tr><th>Document</th><th>Sentences</th><th>Flagged</th><th>Share</th>"
             f"<th>Top techniques</th></tr></thead><tbody>{table}</tbody></table>\n</footer>\n</body>\n</html>\n"
         )
-
-
-def document_text(result: DocumentResult) -> str:
-    """The document's text, or, when it was not kept, its sentences one per line."""
-    if result.text is not None:
-        return result.text
-    chars = [" "] * (result.sentences[-1].end if result.sentences else 0)
-    for before, after in zip(result.sentences, result.sentences[1:]):
-        chars[before.end] = "\n"
-    for s in result.sentences:
-        chars[s.start:s.end] = s.text
-    return "".join(chars)
 
 
 def _sentence_html(s: SentenceResult) -> str:
@@ -197,6 +176,7 @@ def technique_chart(counts: Counter[str]) -> str:
         )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="chart-title" '
-        f'width="{label_width + bar_width + 60}" height="{height}" viewBox="0 0 {label_width + bar_width + 60} {height}">'
+        f'width="{label_width + bar_width + 60}" height="{height}" '
+        f'viewBox="0 0 {label_width + bar_width + 60} {height}">'
         f'<title id="chart-title">Flagged sentences per technique</title>{"".join(bars)}</svg>'
     )

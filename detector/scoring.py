@@ -1,29 +1,33 @@
-"""The library's entry point: ``Detector`` scores texts, ``train`` makes one from documents.
+"""Scoring: ``Detector`` holds a trained model and turns documents into results.
 
-Data flows one way: text -> sentences with offsets (``segmentation``) -> model inputs
-(``features``) -> probabilities and decisions (``model``) -> ``SentenceResult`` objects.
-Texts are scored in batches so that feature extraction and prediction are vectorised over
-many sentences at once.
+Data flows one way: documents (``inputs``) -> sentences with offsets (``segmentation``) ->
+model inputs (``features``) -> probabilities and decisions (``model``) -> ``DocumentResult``
+objects (``results``), which writers (``writers``) render.  ``Detector.score_documents`` owns
+the document loop; texts are scored in batches so that feature extraction and prediction are
+vectorised over many sentences at once, in one process or several.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import __version__
-from .corpus import Document, corpus_fingerprint
 from .errors import DetectorError
 from .features import SentenceInput, document_inputs
+from .inputs import InputDocument
 from .model import TechniqueClassifier, decide
 from .persistence import default_model_path, load_model, save_model
-from .results import Evidence, SentenceResult, TechniqueScore
+from .results import DocumentResult, Evidence, SentenceResult, TechniqueScore
 from .segmentation import Sentence, split_sentences
+
+if TYPE_CHECKING:
+    from .corpus import Document
 
 _BATCH_DOCUMENTS = 64
 _CANDIDATES = 2
@@ -42,7 +46,7 @@ class Detector:
     # ------------------------------------------------------------------ files
 
     @classmethod
-    def load(cls, path: str | Path | None = None, trusted: bool = False) -> "Detector":
+    def load(cls, path: str | Path | None = None, trusted: bool = False) -> Detector:
         """Load a model file; ``None`` loads the model shipped with the package.
 
         ``.skops`` files load without running code.  A joblib file other than the shipped
@@ -70,7 +74,7 @@ class Detector:
 
     def score(self, text: str, explain: bool = False) -> list[SentenceResult]:
         """Split ``text`` into sentences and score each one (with evidence if ``explain``)."""
-        return next(self.score_many([text], explain=explain))
+        return next(self.score_many([_text(text)], explain=explain))
 
     def explain(self, text: str, top: int = 3) -> list[SentenceResult]:
         """Score ``text`` and attach to each detected technique the words that drove its score.
@@ -78,29 +82,50 @@ class Detector:
         Each technique's ``evidence`` lists at most ``top`` spans (document offsets) with their
         contribution to the technique's log-odds, strongest first.
         """
-        return next(self.score_many([text], explain=True, top=top))
+        return next(self.score_many([_text(text)], explain=True, top=top))
 
-    def score_many(self, texts: Iterable[str], n_jobs: int = 1, explain: bool = False,
-                   top: int = 3) -> Iterator[list[SentenceResult]]:
-        """Score texts lazily, yielding one list of sentence results per text, in input order.
+    def score_documents(self, documents: Iterable[InputDocument | tuple[str, str] | str], n_jobs: int = 1,
+                        explain: bool = False, top: int = 3) -> Iterator[DocumentResult]:
+        """Score documents lazily, yielding one ``DocumentResult`` per document, in input order.
 
-        ``n_jobs`` > 1 (or -1 for all cores) scores batches in parallel worker processes,
-        each loading the model once; the results are identical to ``n_jobs=1``.  With
-        ``explain``, detected techniques carry their evidence (see ``explain``).
+        This is the library's document loop: each document keeps its name, its part and its
+        offset (a part of a large file) through batching and worker processes, and its
+        sentences come back with offsets into the whole file.  ``documents`` may hold
+        ``InputDocument`` objects (see ``detector.inputs``), ``(name, text)`` pairs or bare
+        texts (named by their position).  ``n_jobs`` > 1 (or -1 for all cores) scores batches
+        in worker processes, each loading the model once; results are identical to
+        ``n_jobs=1``.  With ``explain``, detected techniques carry their evidence.
         """
-        batches = _batched(iter(texts), _BATCH_DOCUMENTS)
+        items = (_as_input(d, i) for i, d in enumerate(documents))
+        batches = _batched(items, _BATCH_DOCUMENTS)
         if n_jobs == 1:
             for batch in batches:
-                yield from self._score_batch(batch, explain, top)
+                yield from _results(batch, self._score_batch([d.text for d in batch], explain, top))
             return
         from joblib import Parallel, delayed
 
         source = str(self.source) if self.source is not None else None
         model = None if source is not None else self
-        parallel = Parallel(n_jobs=n_jobs, return_as="generator")
-        jobs = (delayed(_score_in_worker)(source, self.trusted, model, b, explain, top) for b in batches)
-        for results in parallel(jobs):
-            yield from results
+        # Batches are handed out ahead of their results; each one waits here, in order, for
+        # the sentences its worker returns.
+        waiting: deque[list[InputDocument]] = deque()
+
+        def jobs() -> Iterator[Any]:
+            for batch in batches:
+                waiting.append(batch)
+                yield delayed(_score_in_worker)(source, self.trusted, model, [d.text for d in batch], explain, top)
+
+        for scored in Parallel(n_jobs=n_jobs, return_as="generator")(jobs()):
+            yield from _results(waiting.popleft(), scored)
+
+    def score_many(self, texts: Iterable[str], n_jobs: int = 1, explain: bool = False,
+                   top: int = 3) -> Iterator[list[SentenceResult]]:
+        """Score texts lazily, yielding one list of sentence results per text, in input order.
+
+        The same loop as ``score_documents``, for callers that have bare texts.
+        """
+        for result in self.score_documents(texts, n_jobs=n_jobs, explain=explain, top=top):
+            yield result.sentences
 
     def _score_batch(self, texts: Sequence[str], explain: bool = False, top: int = 3) -> list[list[SentenceResult]]:
         segmented = [split_sentences(t) for t in texts]
@@ -115,7 +140,8 @@ class Detector:
         flagged, decided = decide(any_proba, technique_proba, self.estimator.any_threshold_,
                                   self.estimator.thresholds_)
         labels = self.labels
-        chosen = [sorted(np.flatnonzero(d), key=lambda j: -p[j]) for d, p in zip(decided, technique_proba)]
+        chosen = [sorted((int(j) for j in np.flatnonzero(d)), key=lambda j: -p[j])
+                  for d, p in zip(decided, technique_proba, strict=True)]
         evidence = None
         if explain:
             from .explanations import explain_inputs
@@ -137,7 +163,7 @@ class Detector:
                     tuple(TechniqueScore(labels[j], float(probs[j]),
                                          None if evidence is None else _shift(evidence[row][j], s.start))
                           for j in chosen[row]),
-                    {label: float(p) for label, p in zip(labels, probs)},
+                    {label: float(p) for label, p in zip(labels, probs, strict=True)},
                     bool(flagged[row]), candidates,
                 ))
                 row += 1
@@ -152,6 +178,34 @@ class Detector:
             inputs.extend(document_inputs([s.text for s in doc.sentences()]))
         any_proba, technique_proba = self.estimator.predict_scores(inputs)
         return decide(any_proba, technique_proba, self.estimator.any_threshold_, self.estimator.thresholds_)
+
+
+def _text(text: object) -> str:
+    if isinstance(text, str):
+        return text
+    if isinstance(text, (bytes, bytearray)):
+        raise DetectorError("score text, not bytes: decode it first (for example data.decode('utf-8'))")
+    raise DetectorError(f"score takes a str, not {type(text).__name__}")
+
+
+def _as_input(item: InputDocument | tuple[str, str] | str, position: int) -> InputDocument:
+    if isinstance(item, InputDocument):
+        return item
+    if isinstance(item, str):
+        return InputDocument(str(position), item)
+    if isinstance(item, tuple) and len(item) == 2 and all(isinstance(x, str) for x in item):
+        return InputDocument(item[0], item[1])
+    if isinstance(item, (bytes, bytearray)):
+        raise DetectorError("score text, not bytes: decode it first (for example data.decode('utf-8'))")
+    raise DetectorError(f"cannot score a {type(item).__name__}: give text, (name, text) pairs or InputDocument")
+
+
+def _results(batch: Sequence[InputDocument], scored: Sequence[list[SentenceResult]]) -> Iterator[DocumentResult]:
+    """Pair a batch's documents with their scored sentences; offsets count from the file's start."""
+    for document, sentences in zip(batch, scored, strict=True):
+        if document.offset:
+            sentences = [s.shifted(document.offset) for s in sentences]
+        yield DocumentResult(document.name, sentences, document.text, document.offset)
 
 
 def _shift(evidence: Sequence[Evidence], offset: int) -> tuple[Evidence, ...]:
@@ -192,57 +246,3 @@ def _score_in_worker(source: str | None, trusted: bool, model: Detector | None, 
     _watch_parent()
     detector = model if model is not None else cached_detector(source, trusted)
     return detector._score_batch(texts, explain, top)
-
-
-# ---------------------------------------------------------------------- training
-
-
-def training_inputs(documents: Sequence[Document], labels: Sequence[str]) -> tuple[list[SentenceInput], np.ndarray, list[int]]:
-    """Model inputs, 0/1 targets and document groups for every sentence unit of the documents."""
-    from .evaluation import gold_matrix
-
-    inputs: list[SentenceInput] = []
-    groups: list[int] = []
-    for number, doc in enumerate(documents):
-        rows = document_inputs([s.text for s in doc.sentences()])
-        inputs.extend(rows)
-        groups.extend([number] * len(rows))
-    return inputs, gold_matrix(documents, labels), groups
-
-
-def train(documents: Sequence[Document], *, labels: Sequence[str] | None = None, **params: Any) -> Detector:
-    """Fit a ``Detector`` on labelled documents.
-
-    ``params`` are ``TechniqueClassifier`` parameters (e.g. ``C``, ``feature_groups``,
-    ``threshold_folds``).  Thresholds are chosen by cross-validation grouped by document.
-    """
-    from .taxonomy import TECHNIQUE_IDS
-
-    import sklearn
-
-    documents = list(documents)
-    if not documents:
-        raise DetectorError("no training documents")
-    labels = list(labels or TECHNIQUE_IDS)
-    inputs, targets, groups = training_inputs(documents, labels)
-    if len(inputs) == 0:
-        raise DetectorError("the training documents contain no sentences")
-    if targets.max(initial=0) == 0:
-        raise DetectorError("the training data has no labelled technique: nothing to learn")
-    if targets.max(axis=1).min() == 1:
-        raise DetectorError("every training sentence uses a technique: the data needs negatives too")
-    estimator = TechniqueClassifier(labels=tuple(labels), **params).fit(inputs, targets, groups=groups)
-    metadata = {
-        "package_version": __version__,
-        "sklearn_version": sklearn.__version__,
-        "labels": labels,
-        "any_threshold": float(estimator.any_threshold_),
-        "thresholds": {label: float(t) for label, t in zip(labels, estimator.thresholds_)},
-        "training_sha256": corpus_fingerprint(documents),
-        "training_documents": len(documents),
-        "training_sentences": len(inputs),
-        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        "cv_metrics": estimator.cv_metrics_,
-        "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in estimator.get_params().items()},
-    }
-    return Detector(estimator, metadata)

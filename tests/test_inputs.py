@@ -3,7 +3,7 @@
 import pytest
 
 from detector import DetectorError
-from detector.sources import find_inputs, read_inputs
+from detector.inputs import find_inputs, read_inputs
 
 
 def _read(paths, **kwargs):
@@ -42,7 +42,7 @@ def test_jsonl_corpus_streams_documents_and_reports_bad_lines(tmp_path):
                       encoding="utf-8")
     documents, problems = _read([corpus])
     assert [(d.name, d.text) for d in documents] == [("a", "First."), (f"{corpus}:4", "No id.")]
-    assert problems == [f'{corpus}:2: not a JSON object with a string "text"',
+    assert problems == [f"{corpus}:2: malformed JSON (Expecting value at column 1)",
                         f'{corpus}:5: not a JSON object with a string "text"']
 
 
@@ -56,7 +56,7 @@ def test_csv_corpus_uses_the_named_text_column(tmp_path):
 
 
 def test_a_large_text_file_is_read_in_parts_with_offsets_into_the_whole(tmp_path, monkeypatch):
-    from detector import sources
+    from detector import inputs as sources
 
     monkeypatch.setattr(sources, "PART_BYTES", 300)
     text = "".join(f"Paragraph {i} says ünïcode things.\nIt has two lines.\n\n" for i in range(40)) + "End é"
@@ -69,3 +69,50 @@ def test_a_large_text_file_is_read_in_parts_with_offsets_into_the_whole(tmp_path
     for d in documents:
         assert text[d.offset:d.offset + len(d.text)] == d.text
         assert d.text.endswith("\n\n") or d is documents[-1]  # parts end at paragraph breaks
+
+
+# ---------------------------------------------------------------------- one reader per format
+
+
+def test_jsonl_lines_may_hold_unicode_line_separators(tmp_path):
+    corpus = tmp_path / "docs.jsonl"
+    # The project's own writers emit these characters unescaped (ensure_ascii=False).
+    corpus.write_text('{"id": "a", "text": "One\u2028two\u0085three."}\r\n{"id": "b", "text": "Four."}\n',
+                      encoding="utf-8")
+    documents, problems = _read([corpus])
+    assert problems == [] and [(d.name, d.text) for d in documents] == [("a", "One\u2028two\u0085three."),
+                                                                         ("b", "Four.")]
+
+
+def test_csv_keeps_quoted_line_breaks_and_drops_a_bom(tmp_path):
+    table = tmp_path / "posts.csv"
+    table.write_bytes('\ufeffid,text\r\nx1,"Line one.\nLine two."\r\nx2,"U+2028\u2028inside"\r\n'.encode("utf-8"))
+    documents, problems = _read([table])
+    assert problems == []
+    assert [(d.name, d.text) for d in documents] == [("x1", "Line one.\nLine two."), ("x2", "U+2028\u2028inside")]
+
+
+def test_csv_fields_may_be_longer_than_the_csv_default_limit(tmp_path):
+    table = tmp_path / "long.csv"
+    long_text = "A sentence of the long document. " * 10_000  # about 330 KB, over csv's 128 KiB default
+    table.write_text(f'id,text\nbig,"{long_text}"\n', encoding="utf-8")
+    documents, problems = _read([table])
+    assert problems == [] and documents[0].text == long_text
+
+
+def test_a_lone_surrogate_in_a_jsonl_record_is_one_problem_not_the_end(tmp_path):
+    corpus = tmp_path / "docs.jsonl"
+    corpus.write_text('{"id": "a", "text": "bad \\ud800 here"}\n{"id": "b", "text": "Fine."}\n', encoding="utf-8")
+    documents, problems = _read([corpus])
+    assert [d.name for d in documents] == ["b"]
+    assert len(problems) == 1 and "lone surrogate" in problems[0]
+
+
+def test_training_and_scoring_read_a_file_the_same_way(tmp_path):
+    from detector import read_corpus
+
+    table = tmp_path / "t.csv"
+    table.write_text('text,labels\n"Line one.\nLine two.",\n"No id here.",loaded_language\n', encoding="utf-8")
+    trained = [(d.id, d.text) for d in read_corpus(table)]
+    scored = [(d.name, d.text) for d in _read([table])[0]]
+    assert trained == scored == [(f"{table}:2", "Line one.\nLine two."), (f"{table}:4", "No id here.")]

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .html_report import COLOUR_OF, document_text, short_code
+from ._display import COLOUR_OF, CONTROL, document_text, quoted_name, short_code, visible
 from .results import DocumentResult, SentenceResult
 
 
@@ -27,11 +27,14 @@ def wants_colour(stream: TextIO) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
-class TerminalReport:
+class TerminalView:
     """Writes a run as coloured terminal text: ``start``, ``write`` per document, ``finish``."""
 
-    def __init__(self, width: int | None = None) -> None:
-        self.width = width or Console(file=sys.stdout).width
+    def __init__(self, width: int | None = None, all_scores: bool = False) -> None:
+        # A terminal that reports no width (COLUMNS=0) still gets a readable view.
+        self.width = width or Console(file=sys.stdout).width or 80
+        self.all_scores = all_scores
+        self.written = 0
 
     def _render(self, *renderables) -> str:
         buffer = io.StringIO()
@@ -44,10 +47,12 @@ class TerminalReport:
     def start(self) -> str:
         return ""
 
-    def write(self, result: DocumentResult, index: int, all_scores: bool = False) -> str:
-        title = Text(f"{result.document}: {len(result.sentences)} sentences, {result.flagged} flagged",
-                     style="bold reverse")
-        text = document_text(result)
+    def write(self, result: DocumentResult) -> str:
+        index = self.written
+        self.written += 1
+        title = Text(f"{visible(quoted_name(result.document))}: {len(result.sentences)} sentences, "
+                     f"{result.flagged} flagged", style="bold reverse")
+        text = visible_keeping_offsets(document_text(result))
         article, cursor = Text(), 0
         for s in result.sentences:
             article.append(text[cursor:s.start - result.offset])
@@ -61,7 +66,8 @@ class TerminalReport:
         table.add_column("highest score", justify="right")
         for technique, n in counts.most_common():
             best = max(t.score for s in result.sentences for t in s.techniques if t.technique == technique)
-            table.add_row(Text(technique, style=f"black on {COLOUR_OF.get(technique, '#eeeeee')}"), str(n), f"{best:.2f}")
+            swatch = Text(technique, style=f"black on {COLOUR_OF.get(technique, '#eeeeee')}")
+            table.add_row(swatch, str(n), f"{best:.2f}")
         parts = ([Text("")] if index else []) + [title, article] + ([table] if counts else [])
         return self._render(*parts)
 
@@ -69,15 +75,21 @@ class TerminalReport:
         return ""
 
 
+def visible_keeping_offsets(text: str) -> str:
+    """Control characters replaced one for one by a visible mark, so sentence offsets still hold."""
+    return CONTROL.sub("\ufffd", text)
+
+
 def _sentence(s: SentenceResult) -> Text:
+    shown = visible_keeping_offsets(s.text)
     if not s.flagged:
-        return Text(s.text)
+        return Text(shown)
     if s.unclear:
-        line = Text(s.text, style="underline")
+        line = Text(shown, style="underline")
         line.append(f" [? {s.score:.2f} unclear]", style="bold")
         return line
     background = COLOUR_OF.get(s.techniques[0].technique, "#eeeeee")
-    line = Text(s.text, style=f"black on {background}")
+    line = Text(shown, style=f"black on {background}")
     for t in s.techniques:
         for e in t.evidence or ():
             line.stylize("bold underline", e.start - s.start, e.end - s.start)

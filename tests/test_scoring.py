@@ -65,7 +65,7 @@ def test_no_output_lists_a_technique_below_its_threshold(tiny_detector):
     """Every listed technique passed its own threshold; unclear sentences carry candidates only."""
     from pathlib import Path
 
-    thresholds = dict(zip(tiny_detector.labels, tiny_detector.estimator.thresholds_))
+    thresholds = dict(zip(tiny_detector.labels, tiny_detector.estimator.thresholds_, strict=True))
     article = (Path(__file__).resolve().parents[1] / "examples" / "article.txt").read_text(encoding="utf-8")
     texts = [article, "Shameful! Greedy! Rammed through! Will they ever stop? Who knows. Everyone agrees."]
     seen_unclear = seen_flagged = 0

@@ -19,9 +19,10 @@ import json
 import os
 import stat
 import tempfile
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence, TextIO
+from typing import TextIO
 
 from .errors import DetectorError
 from .persistence import atomic_path
@@ -69,7 +70,7 @@ def check_output(output: Path, inputs: Sequence[Path]) -> Path:
 
 def run_fingerprint(inputs: Sequence[tuple[str, Path | None]], options: dict, model: dict) -> str:
     """A digest of what a resumable run reads, how it scores and with which model."""
-    described = []
+    described: list[list[object]] = []
     for name, path in inputs:
         if path is None:
             described.append([name])
