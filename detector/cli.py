@@ -29,6 +29,8 @@ app = typer.Typer(
 
 F = TypeVar("F", bound=Callable)
 
+_SENSITIVITY_HELP = ("precise (fewer, surer flags), balanced (best F1) or sensitive (more flags, more false "
+                     "alarms): per-technique thresholds set by cross-validation.")
 _TRUST_HELP = ("Load a joblib model file that is not the shipped one. Joblib (pickle) files can run code "
                "when loaded: use only files you trust; .skops files need no trust.")
 
@@ -132,6 +134,11 @@ def score(
         help="Continue an interrupted JSONL --output run, skipping documents already written."),
     csv_raw: bool = typer.Option(False, "--csv-raw",
         help="Write CSV cells as they are (by default a cell starting with = + - @ gets a leading ')."),
+    sensitivity: str = typer.Option("balanced", "--sensitivity", "-s", help=_SENSITIVITY_HELP),
+    voice: str = typer.Option("all", "--voice",
+        help="all, author (only techniques in the text's own words) or quoted (only those in quotes)."),
+    min_score: float | None = typer.Option(None, "--min-score", min=0.0, max=1.0,
+        help="Flag a sentence, and list a technique, when its score reaches this (0-1); overrides --sensitivity."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on standard error."),
     trust_model: bool = typer.Option(False, "--trust-model", help=_TRUST_HELP),
 ) -> None:
@@ -140,6 +147,8 @@ def score(
     from .output_files import check_output, open_output, partial_path, resume_point, run_fingerprint
     from .writers import get_writer, write_results
 
+    if voice not in ("all", "author", "quoted"):
+        raise DetectorError(f"unknown voice {voice!r}; use all, author or quoted")
     if output_format not in _SCORE_FORMATS:
         raise DetectorError(f"unknown format {output_format!r}; use one of {', '.join(_SCORE_FORMATS)}")
     if jobs == 0 or jobs < -1 or jobs > _MAX_JOBS:
@@ -161,7 +170,7 @@ def score(
     from .progress import ScoreProgress, progress_enabled
     from .scoring import Detector
 
-    detector = Detector.load(model, trusted=trust_model)
+    detector = Detector.load(model, trusted=trust_model, sensitivity=sensitivity)
     fmt = "summary" if summary else output_format
     if fmt == "text" and output is None:
         from .terminal_view import wants_colour
@@ -174,7 +183,8 @@ def score(
     explain = explain or fmt in ("html", "terminal")
     fingerprint = None
     if resumable:
-        options = {"all_scores": all_scores, "explain": explain, "text_column": text_column}
+        options = {"all_scores": all_scores, "explain": explain, "text_column": text_column,
+                   "sensitivity": sensitivity, "min_score": min_score, "voice": voice}
         fingerprint = run_fingerprint([(i.name, i.path) for i in inputs], options,
                                       {"source": str(detector.source), "metadata": detector.metadata})
     # Documents already written, counted in input order: names may repeat, positions do not.
@@ -197,7 +207,8 @@ def score(
 
     def write(out) -> None:
         with ScoreProgress(total, show) as progress:
-            results = detector.score_documents(documents, n_jobs=jobs, explain=explain)
+            results = detector.score_documents(documents, n_jobs=jobs, explain=explain, min_score=min_score,
+                                               voice=None if voice == "all" else voice)
             write_results(results, writer, out, on_result=lambda r: progress.advance(len(r.sentences)),
                           started=bool(done))
         if problems and not skip_errors:
@@ -285,6 +296,7 @@ def evaluate(
     data_format: str | None = typer.Option(None, "--format", help="jsonl, csv, tsv or ptc (default: from the path)."),
     model: Path | None = typer.Option(None, "--model", "-m", help="Model file (default: the shipped model)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    sensitivity: str = typer.Option("balanced", "--sensitivity", "-s", help=_SENSITIVITY_HELP),
     trust_model: bool = typer.Option(False, "--trust-model", help=_TRUST_HELP),
 ) -> None:
     """Compare a model's decisions with labelled data, sentence by sentence."""
@@ -294,7 +306,7 @@ def evaluate(
     from .scoring import Detector
 
     documents = read_corpus(data, data_format, labels)
-    report = evaluate_detector(Detector.load(model, trusted=trust_model), documents)
+    report = evaluate_detector(Detector.load(model, trusted=trust_model, sensitivity=sensitivity), documents)
     typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else format_report(report))
 
 

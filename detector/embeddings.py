@@ -1,9 +1,17 @@
-"""Static sentence embeddings: the mean of distilled WordPiece token vectors.
+"""Static sentence embeddings: a weighted mean of distilled WordPiece token vectors.
 
 ``scripts/build_token_vectors.py`` distils one vector per token of all-MiniLM-L6-v2's
 vocabulary; here a pure-Python WordPiece tokenizer maps text to those tokens and a sentence
-becomes the normalised mean of its tokens' vectors.  It brings some of a transformer's
-sense of meaning (synonyms, paraphrase) to the linear model at the cost of a table lookup.
+becomes the normalised weighted mean of its tokens' vectors.  It brings some of a
+transformer's sense of meaning (synonyms, paraphrase) to the linear model at the cost of a
+table lookup.  With ``weighting="sif"`` each token counts by ``a / (a + p)``, ``p`` its
+relative frequency in text the project ships counts of (``scripts/build_token_frequencies.py``),
+so function words and punctuation count little.  The plain mean is the default: on the
+project's real held-out split and on PTC the two measured the same within noise
+(docs/benchmarks.md).
+
+A batch of sentences is embedded as one sparse (sentences x vocabulary) weight matrix times
+the vector table, so memory grows with the number of tokens, never with tokens x dimensions.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
 _PIECES = re.compile(r"\w+|[^\w\s]")
@@ -89,34 +98,83 @@ def _resources() -> tuple[WordPiece, np.ndarray]:
     return WordPiece(vocab), vectors
 
 
-def sentence_vectors(texts: Sequence[str]) -> np.ndarray:
-    """Unit-length mean token vectors, one row per text (zeros for a text without tokens)."""
+#: SIF's smoothing constant: tokens far rarer than this share of the text count fully.
+SIF_A = 1e-3
+
+
+@lru_cache(maxsize=2)
+def token_weights(weighting: str = "mean") -> np.ndarray:
+    """The weight of every vocabulary token in the mean: all ones, or SIF weights."""
+    size = _resources()[1].shape[0]
+    if weighting == "mean":
+        return np.ones(size, dtype=np.float32)
+    if weighting != "sif":
+        raise ValueError(f"unknown embedding weighting {weighting!r}; use 'sif' or 'mean'")
+    with resources.files("detector").joinpath("data/token_frequencies.npy").open("rb") as fh:
+        counts = np.load(fh).astype(np.float64)
+    share = counts / max(counts.sum(), 1.0)
+    return (SIF_A / (SIF_A + share)).astype(np.float32)
+
+
+def _weight_matrix(texts: Sequence[str], weights: np.ndarray) -> sparse.csr_matrix:
+    """Rows of token weights (sentences x vocabulary), normalised to sum to one per row."""
     tokenizer, vectors = _resources()
-    out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
-    for row, text in enumerate(texts):
-        ids = tokenizer.ids(text)
-        if ids:
-            out[row] = vectors[ids].mean(axis=0)
+    indptr, indices = [0], []
+    for text in texts:
+        indices.extend(tokenizer.ids(text))
+        indptr.append(len(indices))
+    ids = np.asarray(indices, dtype=np.int64)
+    data = weights[ids] if len(ids) else np.zeros(0, dtype=np.float32)
+    matrix = sparse.csr_matrix((data, ids, np.asarray(indptr)), shape=(len(texts), vectors.shape[0]))
+    totals = np.asarray(matrix.sum(axis=1)).ravel()
+    return sparse.diags(1.0 / np.maximum(totals, 1e-12)) @ matrix
+
+
+def sentence_vectors(texts: Sequence[str], weighting: str = "mean") -> np.ndarray:
+    """Unit-length weighted mean token vectors, one row per text (zeros for a text without tokens)."""
+    vectors = _resources()[1]
+    out = np.asarray(_weight_matrix(texts, token_weights(weighting)) @ vectors, dtype=np.float32)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return out / np.maximum(norms, 1e-9)
 
 
-def token_spans_and_vectors(text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
-    """The character span of every token of ``text`` and the token's vector (one row each)."""
+def token_spans_and_vectors(
+    text: str, weighting: str = "mean"
+) -> tuple[list[tuple[int, int]], np.ndarray, np.ndarray]:
+    """For every token of ``text``: its character span, its vector and its weight in the mean."""
     tokenizer, vectors = _resources()
     pairs = tokenizer.ids_with_spans(text)
-    return [span for _, span in pairs], vectors[[i for i, _ in pairs]]
+    ids = [i for i, _ in pairs]
+    return [span for _, span in pairs], vectors[ids], token_weights(weighting)[ids]
 
 
 class EmbeddingFeatures(TransformerMixin, BaseEstimator):
-    """The sentence's static embedding (see ``sentence_vectors``)."""
+    """The sentence's static embedding (see ``sentence_vectors``).
+
+    Parameters
+    ----------
+    weighting : {"mean", "sif"}
+        How tokens are weighted in the mean: equally, or by smooth inverse frequency.
+    """
+
+    def __init__(self, weighting: str = "mean") -> None:
+        self.weighting = weighting
 
     def fit(self, X, y=None) -> EmbeddingFeatures:
+        token_weights(self.weighting)  # fail early on an unknown weighting
         self.n_features_out_ = _resources()[1].shape[1]
         return self
 
     def transform(self, X) -> np.ndarray:
-        return sentence_vectors([x.text for x in X])
+        # Batches bound the weight matrix; the product itself needs no per-token rows.
+        texts = [x.text for x in X]
+        if len(texts) <= _EMBED_BATCH:
+            return sentence_vectors(texts, getattr(self, "weighting", "mean"))
+        return np.vstack([sentence_vectors(texts[i:i + _EMBED_BATCH], getattr(self, "weighting", "mean"))
+                          for i in range(0, len(texts), _EMBED_BATCH)])
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.array([f"embedding:{i}" for i in range(self.n_features_out_)], dtype=object)
+
+
+_EMBED_BATCH = 50_000

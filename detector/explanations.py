@@ -24,7 +24,7 @@ import numpy as np
 from scipy import sparse
 
 from .features import WORD_TOKEN as _TOKEN
-from .features import SentenceInput, lexicon_matches, stem_tokens, word_stem
+from .features import SentenceInput, claim_matches, lexicon_matches, stem_tokens, word_stem
 from .results import Evidence
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
@@ -98,8 +98,10 @@ def _unit_weights(features, text: str, values, coef: np.ndarray,
             _credit_ngrams(part[-1], text, part_values, part_coef, credit)
         elif name == "lexicon":
             _credit_lexicon(part[-1], text, part_coef, credit)
+        elif name == "claims":
+            _credit_claims(part[-1], text, part_coef, credit)
         elif name == "embedding":
-            _credit_embedding(part[-1], text, part_coef, credit)
+            _credit_embedding(part[0], part[-1], text, part_coef, credit)
         offset += width
     return weights
 
@@ -162,16 +164,27 @@ def _credit_lexicon(scaler, text: str, coef: np.ndarray, credit) -> None:
             credit(start, end, amount / len(spans))
 
 
-def _credit_embedding(scaler, text: str, coef: np.ndarray, credit) -> None:
-    """Split the embedding's contribution exactly over the tokens whose mean it is."""
+def _credit_claims(scaler, text: str, coef: np.ndarray, credit) -> None:
+    """A claim marker's contribution, measured from "no marker", shared by the words that matched it."""
+    matches: dict[int, list[tuple[int, int]]] = {}
+    for start, end, column in claim_matches(text):
+        matches.setdefault(column, []).append((start, end))
+    for column, spans in matches.items():
+        amount = coef[column] * np.log1p(len(spans)) / scaler.scale_[column]
+        for start, end in spans:
+            credit(start, end, amount / len(spans))
+
+
+def _credit_embedding(embedding, scaler, text: str, coef: np.ndarray, credit) -> None:
+    """Split the embedding's contribution exactly over the tokens whose weighted mean it is."""
     from .embeddings import token_spans_and_vectors
 
-    spans, vectors = token_spans_and_vectors(text)
-    if not spans:
+    spans, vectors, weights = token_spans_and_vectors(text, getattr(embedding, "weighting", "mean"))
+    if not spans or weights.sum() <= 0:
         return
-    mean = vectors.mean(axis=0)
+    mean = (weights[:, None] * vectors).sum(axis=0) / weights.sum()
     norm = max(float(np.linalg.norm(mean)), 1e-9)
-    per_token = vectors @ (coef / scaler.scale_) / (len(spans) * norm)
+    per_token = (vectors @ (coef / scaler.scale_)) * weights / (weights.sum() * norm)
     for (start, end), amount in zip(spans, per_token, strict=True):
         credit(start, end, float(amount))
 

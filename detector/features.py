@@ -307,6 +307,68 @@ class ContextFeatures(TransformerMixin, BaseEstimator):
         return np.array([f"context:{n}" for n in _CONTEXT_NAMES[:self._width()]], dtype=object)
 
 
+# --------------------------------------------------------------------------- claims
+
+# Markers of how a sentence makes a claim: guesses about what an actor intends or will do,
+# whether the claim names a source or evidence, causal links and absolutes.  Unsupported
+# speculation is a guess about intentions or the future *without* attribution, so the
+# interaction columns count guesses in sentences that name no source and give no figure.
+_CLAIM_PATTERNS = {
+    "modal_guess": r"\b(?:could|might|may|would|must|will surely|is bound to|are bound to|is likely to|"
+                   r"are likely to|probably|presumably|perhaps|no doubt|undoubtedly|clearly|obviously|"
+                   r"surely|inevitably|certainly)\b",
+    "intention": r"\b(?:wants? to|wanted to|plans? to|planning to|planned to|intends? to|intended to|aims? to|"
+                 r"seeks? to|is trying to|are trying to|hopes? to|hoping to|designs? on|agenda|scheme|plot|"
+                 r"ambitions?|motives?|secretly|quietly|behind closed doors|all along|from day one|"
+                 r"last chance|opening move|first step|next step|end game|endgame|ulterior)\b",
+    "future_harm": r"\b(?:will lead to|would lead to|will end up|would end up|slippery slope|prelude to|"
+                   r"will destroy|would destroy|will ruin|would ruin|will never|won't stop|will not stop|"
+                   r"is only the beginning|just the beginning|before long|sooner or later)\b",
+    "attribution": r"\b(?:said|says|told|according to|reported|reports|announced|stated|wrote|writes|"
+                   r"testified|confirmed|cited|estimates?|estimated|found that|data|figures|survey|study|"
+                   r"studies|statistics|census|poll)\b",
+    "causal": r"\b(?:because|due to|thanks to|as a result|result of|caused|causes|led to|leads to|"
+                r"blame[sd]?|fault|responsible for|all down to|comes down to|the reason)\b",
+    "absolute": r"\b(?:all|every|everyone|everybody|everything|never|always|nobody|no one|nothing|"
+                r"only|entirely|completely|totally|whole|none)\b",
+}
+_CLAIM_RE = {name: re.compile(pattern, re.I) for name, pattern in _CLAIM_PATTERNS.items()}
+_FIGURE = re.compile(r"\d")
+_CLAIM_NAMES = (*_CLAIM_PATTERNS, "has_figure", "guess_without_source", "intention_without_source")
+
+
+def claim_matches(text: str) -> Iterator[tuple[int, int, int]]:
+    """Every claim marker in ``text`` as (start, end, column of ``ClaimFeatures``)."""
+    for column, regex in enumerate(_CLAIM_RE.values()):
+        for match in regex.finditer(text):
+            yield match.start(), match.end(), column
+
+
+def claim_vector(text: str) -> list[float]:
+    """The claim measurements of one sentence, in the order of ``_CLAIM_NAMES``."""
+    counts = [len(regex.findall(text)) for regex in _CLAIM_RE.values()]
+    sourced = counts[3] > 0 or bool(_FIGURE.search(text))
+    return [math.log1p(c) for c in counts] + [
+        float(bool(_FIGURE.search(text))),
+        math.log1p(counts[0]) * (not sourced),
+        math.log1p(counts[1]) * (not sourced),
+    ]
+
+
+class ClaimFeatures(TransformerMixin, BaseEstimator):
+    """How a sentence makes its claim: modal guesses, intentions, sources, causes, absolutes."""
+
+    def fit(self, X: Sequence[SentenceInput], y=None) -> ClaimFeatures:
+        self.n_features_out_ = len(_CLAIM_NAMES)
+        return self
+
+    def transform(self, X: Sequence[SentenceInput]) -> np.ndarray:
+        return np.array([claim_vector(x.text) for x in X], dtype=np.float64).reshape(len(X), -1)
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        return np.array([f"claims:{n}" for n in _CLAIM_NAMES], dtype=object)
+
+
 # --------------------------------------------------------------------------- assembly
 
 
@@ -341,7 +403,7 @@ class SentenceText(TransformerMixin, BaseEstimator):
         return [x.text for x in X]
 
 
-FEATURE_GROUPS = ("words", "stems", "chars", "lexicon", "style", "context", "repetition", "embedding")
+FEATURE_GROUPS = ("words", "stems", "chars", "lexicon", "style", "context", "repetition", "claims", "embedding")
 # Character n-grams cost half the scoring time and add nothing measurable once the
 # embedding is there (docs/benchmarks.md, ablation), so the default leaves them out.
 DEFAULT_FEATURE_GROUPS = ("words", "lexicon", "style", "context", "embedding")
@@ -355,6 +417,7 @@ def build_features(
     word_ngrams: tuple[int, int] = (1, 2),
     char_ngrams: tuple[int, int] = (2, 5),
     max_char_features: int | None = 200_000,
+    embedding_weighting: str = "mean",
 ) -> FeatureUnion:
     """The feature union for the named groups (a subset of ``FEATURE_GROUPS``)."""
     unknown = set(groups) - set(FEATURE_GROUPS)
@@ -380,14 +443,16 @@ def build_features(
         ])))
     for name, transformer in (("lexicon", LexiconFeatures()), ("style", StyleFeatures()),
                               ("context", ContextFeatures()),
-                              ("repetition", ContextFeatures(only_repetition=True))):
+                              ("repetition", ContextFeatures(only_repetition=True)),
+                              ("claims", ClaimFeatures())):
         if name in groups:
             parts.append((name, Pipeline([(name, transformer), ("scale", StandardScaler())])))
     weights = {}
     if "embedding" in groups:
         from .embeddings import EmbeddingFeatures
 
-        parts.append(("embedding", Pipeline([("embedding", EmbeddingFeatures()), ("scale", StandardScaler())])))
+        parts.append(("embedding", Pipeline([("embedding", EmbeddingFeatures(embedding_weighting)),
+                                             ("scale", StandardScaler())])))
         weights["embedding"] = _EMBEDDING_WEIGHT
     if not parts:
         raise ValueError("at least one feature group is needed")

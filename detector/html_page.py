@@ -118,7 +118,7 @@ def _sentence_html(s: SentenceResult) -> str:
     body = _with_evidence(s)
     tags = "".join(
         f'<span class="tag" style="background:{COLOUR_OF.get(t.technique, "#eee")}">'
-        f"{short_code(t.technique)} {t.score:.2f}</span>"
+        f"{short_code(t.technique)}{' “”' if t.voice == 'quoted' else ''} {t.score:.2f}</span>"
         for t in s.techniques
     )
     details = "".join(_technique_details(t) for t in s.techniques)
@@ -133,9 +133,15 @@ def _sentence_html(s: SentenceResult) -> str:
 
 def _technique_details(t: TechniqueScore) -> str:
     evidence = ", ".join(f"“{escape(e.text)}” ({e.weight:+.2f})" for e in t.evidence or ())
+    who = ""
+    if t.voice == "quoted":
+        who = "<br>Voice: quoted" + (f", speaker: {escape(t.speaker)}" if t.speaker else "")
+    elif t.voice == "author":
+        who = "<br>Voice: the text's own words"
     return (
         f"<dt>{escape(t.technique)} — {t.score:.2f}</dt><dd>{escape(_definition(t.technique))}"
         + (f"<br>Evidence: {evidence}" if evidence else "")
+        + who
         + "</dd>"
     )
 

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
+from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
@@ -36,15 +37,64 @@ from .taxonomy import TECHNIQUE_IDS
 log = logging.getLogger("detector")
 
 
+#: Operating points a user can choose: the F-beta each one maximises on cross-validated scores
+#: (beta < 1 leans to precision, beta > 1 to recall).
+SENSITIVITIES = {"precise": 0.5, "balanced": 1.0, "sensitive": 2.0}
+_NEVER = 1.0 + 1e-9  # a threshold no probability reaches
+
+
+def best_fbeta_threshold(y_true: np.ndarray, proba: np.ndarray, beta: float = 1.0, default: float = 0.5) -> float:
+    """The probability threshold that maximises F-beta on these scores (``default`` if none helps)."""
+    if y_true.sum() == 0:
+        return _NEVER  # never predict a label the training data never showed
+    precision, recall, thresholds = precision_recall_curve(y_true, proba)
+    b2 = beta * beta
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = np.where(b2 * precision + recall > 0, (1 + b2) * precision * recall / (b2 * precision + recall), 0.0)
+    best = int(np.argmax(score[:-1])) if len(thresholds) else -1
+    return float(thresholds[best]) if best >= 0 else default
+
+
 def best_f1_threshold(y_true: np.ndarray, proba: np.ndarray, default: float = 0.5) -> float:
     """The probability threshold that maximises F1 on these scores (``default`` without positives)."""
-    if y_true.sum() == 0:
-        return 1.0 + 1e-9  # never predict a label the training data never showed
-    precision, recall, thresholds = precision_recall_curve(y_true, proba)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
-    best = int(np.argmax(f1[:-1])) if len(thresholds) else -1
-    return float(thresholds[best]) if best >= 0 else default
+    return best_fbeta_threshold(y_true, proba, 1.0, default)
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def fit_platt(raw: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) -> tuple[float, float]:
+    """Slope and intercept of a sigmoid map from raw probabilities to calibrated ones.
+
+    Fitted on cross-validated (out-of-fold) scores; a head with one class keeps raw scores.
+    """
+    if y.min() == y.max():
+        return 1.0, 0.0
+    model = LogisticRegression(C=1e6, solver="lbfgs", max_iter=200)
+    model.fit(_logit(raw).reshape(-1, 1), y, sample_weight=weight)
+    return float(model.coef_[0, 0]), float(model.intercept_[0])
+
+
+def apply_platt(raw: np.ndarray, slope: float, intercept: float) -> np.ndarray:
+    """Calibrated probabilities from raw ones (see ``fit_platt``)."""
+    return 1.0 / (1.0 + np.exp(-(slope * _logit(raw) + intercept)))
+
+
+def expected_calibration_error(y: np.ndarray, proba: np.ndarray, bins: int = 10) -> float:
+    """ECE with ``bins`` equal-width bins: the share-weighted gap between confidence and accuracy."""
+    y = np.asarray(y, dtype=np.float64)
+    proba = np.asarray(proba, dtype=np.float64)
+    if len(y) == 0:
+        return 0.0
+    index = np.minimum((proba * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        members = index == b
+        if members.any():
+            total += members.mean() * abs(proba[members].mean() - y[members].mean())
+    return float(total)
 
 
 def decide(any_proba: np.ndarray, technique_proba: np.ndarray, any_threshold: float,
@@ -77,6 +127,10 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
     tol: stopping tolerance of the L-BFGS solver.  1e-3 reaches the same cross-validated
         figures as scikit-learn's 1e-4 in about a third of the iterations (docs/benchmarks.md).
     n_jobs: processes that fit the technique heads in parallel (``None``: one; -1: all cores).
+    embedding_weighting: ``"sif"`` (smooth inverse frequency) or ``"mean"`` token weights in the
+        static embedding.
+    calibrate: map every head's scores through a sigmoid fitted on the grouped cross-validation's
+        out-of-fold scores, so that a score means the same likelihood for every technique.
     """
 
     def __init__(
@@ -90,6 +144,8 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
         max_char_features: int | None = 200_000,
         tol: float = 1e-3,
         n_jobs: int | None = None,
+        calibrate: bool = True,
+        embedding_weighting: str = "mean",
     ) -> None:
         self.labels = labels
         self.feature_groups = feature_groups
@@ -100,18 +156,27 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
         self.max_char_features = max_char_features
         self.tol = tol
         self.n_jobs = n_jobs
+        self.calibrate = calibrate
+        self.embedding_weighting = embedding_weighting
 
     # ------------------------------------------------------------------ fitting
 
-    def fit(self, X: Sequence[SentenceInput], y, groups: Sequence | None = None) -> TechniqueClassifier:
-        """Fit features and heads; with ``threshold_folds``, set thresholds by grouped CV."""
+    def fit(self, X: Sequence[SentenceInput], y, groups: Sequence | None = None,
+            sample_weight: Sequence[float] | None = None) -> TechniqueClassifier:
+        """Fit features and heads; with ``threshold_folds``, set thresholds by grouped CV.
+
+        ``groups`` names each row's document (cross-validation keeps a document's sentences
+        together); ``sample_weight`` weighs each row in every head's loss.
+        """
         Y = np.asarray(y, dtype=np.int8)
+        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         if Y.ndim != 2 or Y.shape[1] != len(self.labels):
             raise ValueError(f"y must be a 0/1 matrix with {len(self.labels)} columns")
         if len(X) != len(Y):
             raise ValueError("X and y have different lengths")
         self.classes_ = np.array(self.labels, dtype=object)
-        self.features_ = build_features(self.feature_groups, max_char_features=self.max_char_features)
+        self.features_ = build_features(self.feature_groups, max_char_features=self.max_char_features,
+                                        embedding_weighting=getattr(self, "embedding_weighting", "mean"))
         log.info("extracting features from %d sentences", len(X))
         matrix = sparse.csr_matrix(self.features_.fit_transform(X))
         log.info("fitting %d technique heads and the any-technique head", len(self.labels))
@@ -121,22 +186,39 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
             warnings.filterwarnings("ignore", message="Label .* is present in all training examples")
             warnings.filterwarnings("ignore", message="Label not .* present in all training examples")
             self.any_classifier_ = self._regression(self.C if self.any_C is None else self.any_C)
-            self.any_classifier_.fit(matrix, any_label)
+            self.any_classifier_.fit(matrix, any_label, sample_weight=weights)
             self.technique_classifier_ = OneVsRestClassifier(self._regression(self.C), n_jobs=self.n_jobs)
-            self.technique_classifier_.fit(matrix, Y)
+            if weights is None:
+                self.technique_classifier_.fit(matrix, Y)
+            else:
+                self._fit_weighted(matrix, Y, weights)
         self.any_threshold_ = 0.5
         self.thresholds_ = np.full(len(self.labels), 0.5)
+        self.operating_points_: dict[str, dict] = {}
+        self.calibration_: np.ndarray | None = None
         self.cv_metrics_: dict | None = None
         if self.threshold_folds:
-            self._set_thresholds(X, Y, groups)
+            self._set_thresholds(X, Y, groups, weights)
         return self
+
+    def _fit_weighted(self, matrix: sparse.csr_matrix, Y: np.ndarray, weights: np.ndarray) -> None:
+        # OneVsRestClassifier hands sample weights to its heads only through metadata routing.
+        # The routing request is needed while fitting alone, and model files cannot store it,
+        # so it is dropped from the fitted heads afterwards.
+        ovr = self.technique_classifier_
+        with config_context(enable_metadata_routing=True):
+            ovr.estimator.set_fit_request(sample_weight=True)
+            ovr.fit(matrix, Y, sample_weight=weights)
+        for head in (ovr.estimator, *ovr.estimators_):
+            head.__dict__.pop("_metadata_request", None)
 
     def _regression(self, C: float) -> LogisticRegression:
         # L-BFGS converges in a few hundred iterations on these features (sparse n-grams
         # plus a few hundred dense columns), where liblinear's coordinate descent does not.
         return LogisticRegression(C=C, solver="lbfgs", class_weight=self.class_weight, max_iter=500, tol=self.tol)
 
-    def _set_thresholds(self, X: Sequence[SentenceInput], Y: np.ndarray, groups: Sequence | None) -> None:
+    def _set_thresholds(self, X: Sequence[SentenceInput], Y: np.ndarray, groups: Sequence | None,
+                        weights: np.ndarray | None) -> None:
         group_ids = np.asarray([id(x.document) for x in X] if groups is None else groups)
         n_folds = min(self.threshold_folds or 0, len(np.unique(group_ids)))
         if n_folds < 2:
@@ -151,16 +233,35 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
             eta = f", about {elapsed / (number - 1) * (n_folds - number + 1):.0f} s left" if number > 1 else ""
             log.info("threshold cross-validation: fitting fold %d of %d (%d heads)%s",
                      number, n_folds, Y.shape[1] + 1, eta)
-            fold = clone(inner).fit([X[i] for i in train], Y[train])
+            fold = clone(inner).fit([X[i] for i in train], Y[train],
+                                    sample_weight=None if weights is None else weights[train])
             any_oof[test], tech_oof[test] = fold.predict_scores([X[i] for i in test])
         any_label = Y.max(axis=1)
-        self.any_threshold_ = best_f1_threshold(any_label, any_oof)
-        self.thresholds_ = np.array(
-            [best_f1_threshold(Y[:, j], tech_oof[:, j]) for j in range(Y.shape[1])]
-        )
-        flagged, decided = decide(any_oof, tech_oof, self.any_threshold_, self.thresholds_)
+        raw = np.column_stack([any_oof, tech_oof])
+        truth = np.column_stack([any_label, Y])
+        if self.calibrate:
+            self.calibration_ = np.array([fit_platt(raw[:, k], truth[:, k], weights) for k in range(raw.shape[1])])
+            scores = self._calibrated(raw)
+        else:
+            scores = raw
+        for name, beta in SENSITIVITIES.items():
+            self.operating_points_[name] = {
+                "any": best_fbeta_threshold(truth[:, 0], scores[:, 0], beta),
+                "techniques": np.array([best_fbeta_threshold(truth[:, k], scores[:, k], beta)
+                                        for k in range(1, scores.shape[1])]),
+            }
+        self.any_threshold_ = self.operating_points_["balanced"]["any"]
+        self.thresholds_ = self.operating_points_["balanced"]["techniques"]
+        flagged, decided = decide(scores[:, 0], scores[:, 1:], self.any_threshold_, self.thresholds_)
         self.cv_metrics_ = score_decisions(Y, decided, list(self.labels), flagged=flagged).to_dict()
         self.cv_metrics_["folds"] = n_folds
+        self.cv_metrics_["calibration"] = _cross_fitted_ece(raw, truth, group_ids, weights, self.calibrate,
+                                                            ["any", *self.labels])
+
+    def _calibrated(self, raw: np.ndarray) -> np.ndarray:
+        if getattr(self, "calibration_", None) is None:
+            return raw
+        return np.column_stack([apply_platt(raw[:, k], *self.calibration_[k]) for k in range(raw.shape[1])])
 
     # ------------------------------------------------------------------ prediction
 
@@ -173,7 +274,8 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
         any_proba = self.any_classifier_.predict_proba(matrix)[:, -1]
         if len(self.any_classifier_.classes_) == 1:
             any_proba = np.full(len(X), float(self.any_classifier_.classes_[0]))
-        return any_proba, self.technique_classifier_.predict_proba(matrix)
+        scores = self._calibrated(np.column_stack([any_proba, self.technique_classifier_.predict_proba(matrix)]))
+        return scores[:, 0], scores[:, 1:]
 
     def predict_proba(self, X: Sequence[SentenceInput]) -> np.ndarray:
         """Per-technique probabilities, shape (n, labels)."""
@@ -191,3 +293,23 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
     def predict_flagged(self, X: Sequence[SentenceInput]) -> np.ndarray:
         """Whether each sentence is flagged as using some technique, shape (n,)."""
         return self.predict_any_proba(X) >= self.any_threshold_
+
+
+def _cross_fitted_ece(raw: np.ndarray, truth: np.ndarray, groups: np.ndarray, weights: np.ndarray | None,
+                      calibrate: bool, names: Sequence[str]) -> dict:
+    """Expected calibration error of out-of-fold scores, each half of the documents calibrated
+    by a map fitted on the other half, so the figure is not measured on the map's own data."""
+    halves = np.unique(groups, return_inverse=True)[1] % 2  # alternate documents: deterministic
+    calibrated = raw.copy()
+    if calibrate:
+        for half in (0, 1):
+            fit_rows, apply_rows = halves != half, halves == half
+            if not fit_rows.any() or not apply_rows.any():
+                continue
+            for k in range(raw.shape[1]):
+                w = None if weights is None else weights[fit_rows]
+                slope, intercept = fit_platt(raw[fit_rows, k], truth[fit_rows, k], w)
+                calibrated[apply_rows, k] = apply_platt(raw[apply_rows, k], slope, intercept)
+    per = {name: round(expected_calibration_error(truth[:, k], calibrated[:, k]), 4) for k, name in enumerate(names)}
+    pooled = expected_calibration_error(truth[:, 1:].ravel(), calibrated[:, 1:].ravel())
+    return {"any": per["any"], "techniques_pooled": round(pooled, 4), "per_head": per}

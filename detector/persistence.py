@@ -47,6 +47,7 @@ MODEL_TYPES = frozenset({
     "detector.features.LexiconFeatures",
     "detector.features.StyleFeatures",
     "detector.features.ContextFeatures",
+    "detector.features.ClaimFeatures",
     "detector.features.stem_tokens",
     "detector.embeddings.EmbeddingFeatures",
 })

@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from typing import Any
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 def progress_enabled(quiet: bool) -> bool:

@@ -29,18 +29,25 @@ class TechniqueScore:
     """A technique detected in a sentence, with its probability.
 
     ``evidence`` is ``None`` unless the result was explained (``Detector.explain`` or
-    ``score --explain``); then it lists the strongest words behind the score.
+    ``score --explain``); then it lists the strongest words behind the score.  ``voice`` says
+    who uses the technique: ``"author"`` (the text's own words) or ``"quoted"`` (inside a
+    quotation or reported speech), with ``speaker`` when the text names one.
     """
 
     technique: str
     score: float
     evidence: tuple[Evidence, ...] | None = None
+    voice: str | None = None
+    speaker: str | None = None
 
     def __reduce__(self):
-        return (TechniqueScore, (self.technique, self.score, self.evidence))
+        return (TechniqueScore, (self.technique, self.score, self.evidence, self.voice, self.speaker))
 
     def to_dict(self) -> dict:
         out: dict = {"technique": self.technique, "score": round(self.score, 4)}
+        if self.voice is not None:
+            out["voice"] = self.voice
+            out["speaker"] = self.speaker
         if self.evidence is not None:
             from .taxonomy import get_technique, is_technique
 
@@ -58,7 +65,9 @@ class SentenceResult:
     over their own thresholds (only ever for a flagged sentence).  A flagged sentence may list
     none: it is *unclear*, and ``candidates`` then names its two likeliest techniques with
     their scores, as candidates, not detections.  ``all_scores`` holds every technique's
-    probability.
+    probability.  ``kind`` is ``"non-prose"`` for lines that are not the writer's prose
+    (bylines, datelines, sharing prompts, photo credits, tag lists, stage notes): they are
+    never flagged.
     """
 
     start: int
@@ -69,6 +78,7 @@ class SentenceResult:
     all_scores: dict[str, float] = field(default_factory=dict)
     flagged: bool = False
     candidates: tuple[TechniqueScore, ...] = ()
+    kind: str = "prose"
 
     def __post_init__(self) -> None:
         if self.techniques and not self.flagged:  # a detected technique always flags its sentence
@@ -81,17 +91,18 @@ class SentenceResult:
 
     def __reduce__(self):
         return (SentenceResult, (self.start, self.end, self.text, self.score, self.techniques, self.all_scores,
-                                 self.flagged, self.candidates))
+                                 self.flagged, self.candidates, self.kind))
 
     def shifted(self, offset: int) -> SentenceResult:
         """The same result with its offsets (and its evidence's) moved by ``offset`` characters."""
         techniques = tuple(
             TechniqueScore(t.technique, t.score, None if t.evidence is None else tuple(
-                Evidence(e.start + offset, e.end + offset, e.text, e.weight) for e in t.evidence))
+                Evidence(e.start + offset, e.end + offset, e.text, e.weight) for e in t.evidence),
+                t.voice, t.speaker)
             for t in self.techniques
         )
         return SentenceResult(self.start + offset, self.end + offset, self.text, self.score, techniques,
-                              self.all_scores, self.flagged, self.candidates)
+                              self.all_scores, self.flagged, self.candidates, self.kind)
 
     def to_dict(self, all_scores: bool = False) -> dict:
         """The JSON object of this sentence; ``all_scores`` adds every technique's score."""
@@ -100,6 +111,7 @@ class SentenceResult:
             "end": self.end,
             "text": self.text,
             "score": round(self.score, 4),
+            "kind": self.kind,
             "flagged": self.flagged,
             "techniques": [t.to_dict() for t in self.techniques],
         }

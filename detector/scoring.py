@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -24,39 +25,44 @@ from .inputs import InputDocument
 from .model import TechniqueClassifier, decide
 from .persistence import default_model_path, load_model, save_model
 from .results import DocumentResult, Evidence, SentenceResult, TechniqueScore
-from .segmentation import Sentence, split_sentences
+from .segmentation import Sentence, is_non_prose, split_sentences
 
 if TYPE_CHECKING:
     from .corpus import Document
 
 _BATCH_DOCUMENTS = 64
 _CANDIDATES = 2
+_VOICE_CONTEXT = 2
 
 
 class Detector:
     """A trained model with its metadata, ready to score texts."""
 
     def __init__(self, estimator: TechniqueClassifier, metadata: dict | None = None,
-                 source: Path | None = None) -> None:
+                 source: Path | None = None, sensitivity: str = "balanced") -> None:
         self.estimator = estimator
         self.metadata = metadata or {}
         self.source = source
         self.trusted = False  # whether the user vouched for the file (workers reload it likewise)
+        self.sensitivity = _check_sensitivity(sensitivity)
 
     # ------------------------------------------------------------------ files
 
     @classmethod
-    def load(cls, path: str | Path | None = None, trusted: bool = False) -> Detector:
+    def load(cls, path: str | Path | None = None, trusted: bool = False, sensitivity: str = "balanced") -> Detector:
         """Load a model file; ``None`` loads the model shipped with the package.
 
         ``.skops`` files load without running code.  A joblib file other than the shipped
-        model can run code when loaded, so it needs ``trusted=True``.
+        model can run code when loaded, so it needs ``trusted=True``.  ``sensitivity`` picks
+        the operating point: ``precise`` (fewer, surer flags), ``balanced`` (best F1) or
+        ``sensitive`` (more flags, more false alarms); each technique's threshold for all
+        three was set by cross-validation.
         """
         resolved = Path(path) if path is not None else default_model_path()
         if path is None and not resolved.exists():
             raise DetectorError(f"the shipped model is missing ({resolved}); reinstall the package")
         estimator, metadata = load_model(resolved, trusted=trusted)
-        detector = cls(estimator, metadata, resolved.resolve())
+        detector = cls(estimator, metadata, resolved.resolve(), sensitivity)
         detector.trusted = trusted
         return detector
 
@@ -70,22 +76,42 @@ class Detector:
     def labels(self) -> list[str]:
         return [str(label) for label in self.estimator.classes_]
 
+    def thresholds(self, min_score: float | None = None) -> tuple[float, np.ndarray]:
+        """The any-technique threshold and the per-technique thresholds in force.
+
+        They come from the chosen sensitivity; ``min_score`` (0 to 1, on the calibrated
+        scale) replaces them all.
+        """
+        if min_score is not None:
+            if not 0.0 <= float(min_score) <= 1.0:
+                raise DetectorError(f"min_score must be between 0 and 1, not {min_score}")
+            return float(min_score), np.full(len(self.labels), float(min_score))
+        points = getattr(self.estimator, "operating_points_", None) or {}
+        point = points.get(self.sensitivity)
+        if point is None:  # a model without presets has one operating point
+            return float(self.estimator.any_threshold_), np.asarray(self.estimator.thresholds_)
+        return float(point["any"]), np.asarray(point["techniques"])
+
     # ------------------------------------------------------------------ scoring
 
-    def score(self, text: str, explain: bool = False) -> list[SentenceResult]:
-        """Split ``text`` into sentences and score each one (with evidence if ``explain``)."""
-        return next(self.score_many([_text(text)], explain=explain))
+    def score(self, text: str, explain: bool = False, min_score: float | None = None) -> list[SentenceResult]:
+        """Split ``text`` into sentences and score each one (with evidence if ``explain``).
 
-    def explain(self, text: str, top: int = 3) -> list[SentenceResult]:
+        ``min_score`` replaces every threshold for this call (see ``thresholds``).
+        """
+        return next(self.score_many([_text(text)], explain=explain, min_score=min_score))
+
+    def explain(self, text: str, top: int = 3, min_score: float | None = None) -> list[SentenceResult]:
         """Score ``text`` and attach to each detected technique the words that drove its score.
 
         Each technique's ``evidence`` lists at most ``top`` spans (document offsets) with their
         contribution to the technique's log-odds, strongest first.
         """
-        return next(self.score_many([_text(text)], explain=True, top=top))
+        return next(self.score_many([_text(text)], explain=True, top=top, min_score=min_score))
 
     def score_documents(self, documents: Iterable[InputDocument | tuple[str, str] | str], n_jobs: int = 1,
-                        explain: bool = False, top: int = 3) -> Iterator[DocumentResult]:
+                        explain: bool = False, top: int = 3, min_score: float | None = None,
+                        voice: str | None = None) -> Iterator[DocumentResult]:
         """Score documents lazily, yielding one ``DocumentResult`` per document, in input order.
 
         This is the library's document loop: each document keeps its name, its part and its
@@ -95,12 +121,18 @@ class Detector:
         texts (named by their position).  ``n_jobs`` > 1 (or -1 for all cores) scores batches
         in worker processes, each loading the model once; results are identical to
         ``n_jobs=1``.  With ``explain``, detected techniques carry their evidence.
+        ``min_score`` replaces every threshold (see ``thresholds``).  Every detected technique
+        says who uses it (``voice``: ``"author"`` or ``"quoted"``, and the ``speaker``);
+        ``voice="author"`` (or ``"quoted"``) keeps only the techniques of that voice.
         """
+        if voice not in (None, "author", "quoted"):
+            raise DetectorError(f"unknown voice {voice!r}; use 'author' or 'quoted'")
+        limits = self.thresholds(min_score)
         items = (_as_input(d, i) for i, d in enumerate(documents))
         batches = _batched(items, _BATCH_DOCUMENTS)
         if n_jobs == 1:
             for batch in batches:
-                yield from _results(batch, self._score_batch([d.text for d in batch], explain, top))
+                yield from _results(batch, self._score_batch([d.text for d in batch], limits, explain, top, voice))
             return
         from joblib import Parallel, delayed
 
@@ -113,32 +145,37 @@ class Detector:
         def jobs() -> Iterator[Any]:
             for batch in batches:
                 waiting.append(batch)
-                yield delayed(_score_in_worker)(source, self.trusted, model, [d.text for d in batch], explain, top)
+                yield delayed(_score_in_worker)(source, self.trusted, model, [d.text for d in batch], limits,
+                                                explain, top, voice)
 
         for scored in Parallel(n_jobs=n_jobs, return_as="generator")(jobs()):
             yield from _results(waiting.popleft(), scored)
 
     def score_many(self, texts: Iterable[str], n_jobs: int = 1, explain: bool = False,
-                   top: int = 3) -> Iterator[list[SentenceResult]]:
+                   top: int = 3, min_score: float | None = None) -> Iterator[list[SentenceResult]]:
         """Score texts lazily, yielding one list of sentence results per text, in input order.
 
         The same loop as ``score_documents``, for callers that have bare texts.
         """
-        for result in self.score_documents(texts, n_jobs=n_jobs, explain=explain, top=top):
+        for result in self.score_documents(texts, n_jobs=n_jobs, explain=explain, top=top, min_score=min_score):
             yield result.sentences
 
-    def _score_batch(self, texts: Sequence[str], explain: bool = False, top: int = 3) -> list[list[SentenceResult]]:
+    def _score_batch(self, texts: Sequence[str], limits: tuple[float, np.ndarray], explain: bool = False,
+                     top: int = 3, voice: str | None = None) -> list[list[SentenceResult]]:
         segmented = [split_sentences(t) for t in texts]
-        return self._score_sentences(segmented, explain, top)
+        scored = self._score_sentences(segmented, limits, explain, top)
+        return [_with_voices(text, sentences, voice) for text, sentences in zip(texts, scored, strict=True)]
 
-    def _score_sentences(self, segmented: Sequence[Sequence[Sentence]], explain: bool = False,
-                         top: int = 3) -> list[list[SentenceResult]]:
+    def _score_sentences(self, segmented: Sequence[Sequence[Sentence]], limits: tuple[float, np.ndarray],
+                         explain: bool = False, top: int = 3) -> list[list[SentenceResult]]:
         inputs: list[SentenceInput] = []
         for sentences in segmented:
             inputs.extend(document_inputs([s.text for s in sentences]))
         any_proba, technique_proba = self.estimator.predict_scores(inputs)
-        flagged, decided = decide(any_proba, technique_proba, self.estimator.any_threshold_,
-                                  self.estimator.thresholds_)
+        flagged, decided = decide(any_proba, technique_proba, *limits)
+        prose = np.array([not is_non_prose(s.text) for sentences in segmented for s in sentences], dtype=bool)
+        flagged &= prose
+        decided *= prose[:, None]
         labels = self.labels
         chosen = [sorted((int(j) for j in np.flatnonzero(d)), key=lambda j: -p[j])
                   for d, p in zip(decided, technique_proba, strict=True)]
@@ -164,7 +201,7 @@ class Detector:
                                          None if evidence is None else _shift(evidence[row][j], s.start))
                           for j in chosen[row]),
                     {label: float(p) for label, p in zip(labels, probs, strict=True)},
-                    bool(flagged[row]), candidates,
+                    bool(flagged[row]), candidates, "prose" if prose[row] else "non-prose",
                 ))
                 row += 1
             out.append(results)
@@ -177,7 +214,17 @@ class Detector:
         for doc in documents:
             inputs.extend(document_inputs([s.text for s in doc.sentences()]))
         any_proba, technique_proba = self.estimator.predict_scores(inputs)
-        return decide(any_proba, technique_proba, self.estimator.any_threshold_, self.estimator.thresholds_)
+        flagged, decided = decide(any_proba, technique_proba, *self.thresholds())
+        prose = np.array([not is_non_prose(x.text) for x in inputs], dtype=bool)
+        return flagged & prose, decided * prose[:, None]
+
+
+def _check_sensitivity(name: str) -> str:
+    from .model import SENSITIVITIES
+
+    if name not in SENSITIVITIES:
+        raise DetectorError(f"unknown sensitivity {name!r}; use one of {', '.join(SENSITIVITIES)}")
+    return name
 
 
 def _text(text: object) -> str:
@@ -206,6 +253,38 @@ def _results(batch: Sequence[InputDocument], scored: Sequence[list[SentenceResul
         if document.offset:
             sentences = [s.shifted(document.offset) for s in sentences]
         yield DocumentResult(document.name, sentences, document.text, document.offset)
+
+
+def _with_voices(text: str, sentences: list[SentenceResult], keep: str | None) -> list[SentenceResult]:
+    """Say who uses each detected technique; with ``keep``, drop the techniques of the other voice.
+
+    Only flagged sentences are looked at: most sentences carry nothing to attribute.
+    """
+    from .voice import sentence_voices, span_voice
+
+    flagged = [i for i, s in enumerate(sentences) if s.flagged]
+    if not flagged:
+        return sentences
+    # A sentence's voice can depend on the two sentences either side (an attribution such as
+    # "she said" in the next one); with them the answer equals that of the whole document.
+    window = sorted({j for i in flagged for j in range(i - _VOICE_CONTEXT, i + _VOICE_CONTEXT + 1)
+                     if 0 <= j < len(sentences)})
+    voices = dict(zip(window, sentence_voices(text, [sentences[j] for j in window]), strict=True))
+    out = list(sentences)
+    for i in flagged:
+        s, v = sentences[i], voices[i]
+        techniques = []
+        for t in s.techniques:
+            # The strongest evidence, where there is some, says whose words carry the technique.
+            words = t.evidence[0] if t.evidence else None
+            who = span_voice(text, words.start, words.end, v) if words is not None else v.voice
+            techniques.append(replace(t, voice=who, speaker=v.speaker if who == "quoted" else None))
+        if keep is not None:
+            techniques = [t for t in techniques if t.voice == keep]
+        still_flagged = bool(techniques) or (s.unclear and (keep is None or v.voice == keep))
+        out[i] = replace(s, techniques=tuple(techniques), flagged=still_flagged,
+                         candidates=s.candidates if still_flagged and not techniques else ())
+    return out
 
 
 def _shift(evidence: Sequence[Evidence], offset: int) -> tuple[Evidence, ...]:
@@ -242,7 +321,8 @@ def _watch_parent() -> None:
 
 
 def _score_in_worker(source: str | None, trusted: bool, model: Detector | None, texts: list[str],
-                     explain: bool, top: int) -> list[list[SentenceResult]]:
+                     limits: tuple[float, np.ndarray], explain: bool, top: int,
+                     voice: str | None) -> list[list[SentenceResult]]:
     _watch_parent()
     detector = model if model is not None else cached_detector(source, trusted)
-    return detector._score_batch(texts, explain, top)
+    return detector._score_batch(texts, limits, explain, top, voice)

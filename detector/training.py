@@ -34,10 +34,12 @@ def training_inputs(documents: Sequence[Document],
     return inputs, gold_matrix(documents, labels), groups
 
 
-def train(documents: Sequence[Document], *, labels: Sequence[str] | None = None, **params: Any) -> Detector:
+def train(documents: Sequence[Document], *, labels: Sequence[str] | None = None,
+          document_weights: Sequence[float] | None = None, **params: Any) -> Detector:
     """Fit a ``Detector`` on labelled documents.
 
-    ``params`` are ``TechniqueClassifier`` parameters (e.g. ``C``, ``feature_groups``,
+    ``document_weights`` weighs each document (all its sentences) in the loss, e.g. to let one
+    kind of text count less.  ``params`` are ``TechniqueClassifier`` parameters (e.g. ``C``, ``feature_groups``,
     ``threshold_folds``).  Thresholds are chosen by cross-validation grouped by document.
     """
     import sklearn
@@ -55,7 +57,13 @@ def train(documents: Sequence[Document], *, labels: Sequence[str] | None = None,
         raise DetectorError("the training data has no labelled technique: nothing to learn")
     if targets.max(axis=1).min() == 1:
         raise DetectorError("every training sentence uses a technique: the data needs negatives too")
-    estimator = TechniqueClassifier(labels=tuple(labels), **params).fit(inputs, targets, groups=groups)
+    weights = None
+    if document_weights is not None:
+        if len(document_weights) != len(documents):
+            raise DetectorError("document_weights needs one weight per document")
+        weights = [float(document_weights[g]) for g in groups]
+    estimator = TechniqueClassifier(labels=tuple(labels), **params).fit(inputs, targets, groups=groups,
+                                                                        sample_weight=weights)
     metadata = {
         "package_version": __version__,
         "sklearn_version": sklearn.__version__,

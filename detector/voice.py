@@ -27,6 +27,7 @@ sentences or bounded windows and have no nested repetition.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -203,7 +204,7 @@ def _quotes(text: str, blocks: list[tuple[int, int]]) -> list[_Quote]:
         nxt = blocks[b + 1] if b + 1 < len(blocks) else None
         doubles = _double_quotes(text, start, end)
         singles = _single_quotes(text, start, end, doubles,
-                                 bool(nxt) and _opens_paragraph(text, nxt[0], nxt[1], "‘'‹"))
+                                 nxt is not None and _opens_paragraph(text, nxt[0], nxt[1], "‘'‹"))
         pieces = sorted(doubles + singles)
         for n, (qs, qe, closed) in enumerate(pieces):
             first_in_block = n == 0 and not text[start:qs].strip()
@@ -248,19 +249,23 @@ _CLAUSE_VERBS = {
     "tweeted", "told", "tells", "suggested", "suggests", "indicated", "indicates", "observed",
     "wrote", "writes", "asked", "asks", "continued", "continues", "concluded", "concludes",
     "recommended", "denied", "denies", "posted", "described", "describes", "called", "calls",
-    "cited", "cites", "read", "urged", "urges", "cautioned",
+    "cited", "cites", "read", "urged", "urges", "cautioned", "quipped", "joked", "exclaimed",
+    "shouted", "yelled", "whispered", "muttered", "chanted", "sang", "highlighted", "highlights",
+    "highlight",
 }
 # Of those, verbs that count only before a quotation, a colon or "that".
 _MARKED_ONLY = {
     "wrote", "writes", "asked", "asks", "continued", "continues", "concluded", "concludes",
-    "recommended", "suggested", "suggests", "denied", "denies", "posted", "described",
-    "describes", "called", "calls", "cited", "cites", "read", "urged", "urges", "indicated",
-    "indicates", "observed", "tweeted",
+    "recommended", "denied", "denies", "posted", "described", "describes", "called", "calls",
+    "cited", "cites", "read", "urged", "urges", "observed", "tweeted", "quipped", "joked",
+    "exclaimed", "shouted", "yelled", "whispered", "muttered", "chanted", "sang",
 }
 # Verbs whose object comes between them and the quotation ("called the plan “a disgrace”").
 _LONG_GAP = {"called", "calls", "cited", "cites", "citing", "calling", "described", "describes",
              "describing", "declared"}
 _OBJECT_GAP = {"told", "tells", "telling"}
+_NAMING = {"called", "calls", "described", "describes", "cited", "cites"}
+_BE = {"is", "are", "was", "were", "be", "been", "being"}
 _COUNT_VERBS = {"reports", "reported", "confirmed", "confirms", "announced", "announces",
                 "estimated", "estimates"}
 _NUMBERS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
@@ -283,6 +288,14 @@ _POST_VERBS = {
 _ALL_VERBS = _CLAUSE_VERBS | _PARTICIPLES
 
 _FIRST_PERSON = {"i", "we"}
+_SUBORDINATORS = {"when", "if", "because", "although", "though", "while", "unless", "whether",
+                  "what", "whatever", "since", "until", "once", "where", "whereas", "why", "how",
+                  "after", "before", "that"}
+# Verb forms that are also plural nouns ("early reports suggested").
+_NOUN_LIKE = {"reports", "notes", "claims", "states", "comments", "calls", "estimates", "posts",
+              "cites", "asks", "writes", "warns", "tells", "adds", "reads", "urges", "highlights",
+              "stresses", "replies", "remarks", "concludes", "continues", "indicates", "suggests",
+              "observes", "denies", "alleges", "maintains", "predicts", "recalls", "reveals"}
 _FIRST_PERSON_WORDS = re.compile(r"\b(?:I|we|We|our|Our|us|my|My|me)\b|\bI[’']")
 _PRONOUNS = {"he", "she", "they", "it"}
 _OBJECT_PRONOUNS = {"them", "him", "her", "me", "us", "it", "himself", "herself", "themselves"}
@@ -308,8 +321,10 @@ _AUX = {
     "wouldn’t", "couldn’t", "shouldn’t", "found", "made", "took", "gave", "came", "went", "knew",
     "saw", "left", "got", "put", "kept", "held", "brought", "thought", "began", "ran", "won",
     "lost", "paid", "met", "sent", "spent", "built", "felt", "led", "meant", "became", "fell",
-    "struck", "shot", "hit", "cut", "said", "told", "needs", "wants", "plans", "remains", "faces",
-    "knows", "means", "seems", "continues", "intends", "lacks", "fails",
+    "struck", "shot", "hit", "cut", "said", "told", "spoke", "wrote", "bought",
+    "caught", "chose", "drew", "drove", "fought", "flew", "forgot", "grew", "hid", "laid", "rode",
+    "rose", "sang", "sat", "slept", "stood", "stole", "threw", "understood", "woke", "wore",
+    "sold", "swore", "taught", "withdrew", "broke", "arrived", "died",
 }
 _ADVERBS = {
     "also", "later", "then", "subsequently", "previously", "earlier", "reportedly", "today",
@@ -323,7 +338,9 @@ _ADVERBS = {
 _TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
                "week", "month", "year", "night", "morning", "afternoon", "evening", "weekend",
                "statement", "interview", "release", "conference", "briefing", "letter", "tweet",
-               "post", "speech", "twitter", "facebook", "television", "radio"}
+               "post", "speech", "twitter", "facebook", "television", "radio", "january",
+               "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december"}
 _RELATIVES = {"which", "who", "whom", "that", "whose"}
 _TITLES = {
     "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "rep", "reps", "representative",
@@ -340,7 +357,9 @@ _TITLES = {
     "coach", "founder", "head", "officials", "official", "regional", "state", "u.s.", "us",
     "uk", "federal", "county", "district", "city", "supreme", "court", "ranking", "majority",
     "minority", "opposition", "prime", "foreign", "interior", "health", "defence", "defense",
-    "finance", "home", "shadow", "acting", "former", "incumbent", "mrs.", "mr.", "dr.",
+    "finance", "home", "shadow", "acting", "former", "incumbent", "actor", "actress", "singer",
+    "comedian", "author", "writer", "journalist", "reporter", "player", "rapper", "musician",
+    "guitarist", "producer", "scientist", "economist", "lawyer", "activist", "mrs.", "mr.", "dr.",
     "rep.", "sen.", "gov.", "gen.", "lt.", "col.", "capt.", "sgt.", "rev.", "prof.",
 }
 _PARTICLES = {"de", "da", "del", "della", "dela", "der", "den", "di", "do", "dos", "du", "van",
@@ -364,14 +383,22 @@ _ACCORDING = re.compile(r"\b[Aa]ccording to\b")
 _ISSUED_STATEMENT = re.compile(r"\b(?:issued|released|put out|published)\s+(?:a|an)\s+"
                                r"(?:joint\s+|written\s+|brief\s+|short\s+)?statement\b")
 _ACCORDING_TAIL = re.compile(r"[^,;:!?\"“”(]{1,80}")
+_STATEMENT_GOES_ON = re.compile(r"\s{0,3}(?:,\s{0,3})?(?:saying|stating|agreeing|arguing|warning|that|"
+                                r"in which)\b")
+_TAG_GOES_ON = re.compile(r"(?:in|on|at|during|to|later|today|yesterday|last|this|earlier)\b")
+# How far from an attribution verb its subject and its clause are looked for, in characters.
+_NEAR = 300
+_REACH = 600
 _FOLLOWING = re.compile(
     r"\b(?:released|issued|made|gave|delivered|provided|shared|offered|sent|put out)\s+"
     r"(?:(?:the|a|this)\s+(?:following|below)\s+(?:joint\s+|written\s+|brief\s+)?"
     r"(?:statement|remarks|comments?|response|letter|message)|"
     r"(?:a|an)\s+(?:joint\s+|written\s+|official\s+)?statement\b)")
-_BRACKET_SPEAKER = re.compile(r"^\[?\s*((?:[A-Z][\w.'’-]{0,30}\s){0,3}[A-Z][\w.'’-]{0,30})\s*:\s*[\"“]")
+_BRACKET_SPEAKER = re.compile(r"\[?\s*((?:[A-Z][\w.'’-]{0,30}\s){0,3}[A-Z][\w.'’-]{0,30})\s*:\s*[\"“]")
 _DATELINE = re.compile(r"^\(?[A-Z][A-Z .,'’()-]{1,60}\)?(?:,\s*[A-Z][A-Za-z .]{0,20})?\s*[–—-]+\s*")
-_PAREN = re.compile(r"\s*\([^()]{0,80}\)")
+_NON_SPACE = re.compile(r"\S")
+_PREPOSITION_NEXT = re.compile(r"\s{1,3}(?:on|in|at|during|to|via|through|after|before)\s")
+_PAREN = re.compile(r"\s{0,3}\([^()]{0,80}\)")
 _TERMINAL = tuple(".!?\"'”’)]…")
 
 
@@ -393,16 +420,22 @@ def _is_capitalised(word: str) -> bool:
     return word[:1].isupper() or (word[:3].lower() in {"al-", "el-"} and word[3:4].isupper())
 
 
+def _first_char(text: str, start: int, end: int) -> int:
+    m = _NON_SPACE.search(text, start, end)
+    return m.start() if m else end
+
+
 def _is_name_token(word: str) -> bool:
-    low = word.lower()
+    low = re.split(r"['’]", word.lower(), maxsplit=1)[0] if word[:1].isupper() else word.lower()
     if low in _PARTICLES:
         return True
     return _is_capitalised(word) and low not in _NOT_NAMES
 
 
 def _is_verb_like(word: str) -> bool:
+    word = word.rstrip(".")
     low = word.lower()
-    if low in _AUX or low in _CLAUSE_VERBS:
+    if low in _AUX or (low in _CLAUSE_VERBS and low not in _NOUN_LIKE):
         return True
     return word.islower() and len(low) > 4 and low.endswith("ed")
 
@@ -460,7 +493,8 @@ def _clean_speaker(phrase: str) -> str | None:
             changed = True
             continue
         for k in (2, 3, 4):
-            if len(words) > k and words[-k].lower() in {"on", "in", "last", "this", "earlier"} and \
+            if len(words) > k and words[-k].lower() in {"on", "in", "last", "this", "earlier", "from",
+                                                        "since", "during"} and \
                     words[-1].lower().strip(",.") in _TIME_WORDS:
                 del words[-k:]
                 changed = True
@@ -469,6 +503,18 @@ def _clean_speaker(phrase: str) -> str | None:
     for k, word in enumerate(words):
         if k and word.lower() in {"who", "which", "whose", "whom"}:
             words = words[:k]
+            break
+    # "not only does Sir Martin [highlight]": the subject follows the auxiliary.
+    for k in range(len(words) - 2, -1, -1):
+        if words[k].lower() in {"does", "did", "do", "has", "have", "had", "is", "was", "will"}:
+            tail = words[k + 1:]
+            if tail and all(_is_name_token(w) for w in tail) and _is_capitalised(tail[0]):
+                words = tail
+            break
+    # "We are hoping that when China [says]": the subject follows the last subordinator.
+    for k in range(len(words) - 2, 0, -1):
+        if words[k].lower() in _SUBORDINATORS:
+            words = words[k + 1:]
             break
     # A verb inside the phrase: the subject is what comes before it ("the city issued ... and").
     for k, word in enumerate(words):
@@ -496,7 +542,8 @@ def _clean_speaker(phrase: str) -> str | None:
                  "our", "some", "many", "several", "two", "three", "one", "another", "most"}:
         return phrase if len(words) <= 10 else None
     if not _is_capitalised(words[0]):
-        return phrase if len(words) <= 6 else None
+        # "student protester Joshua Wong"
+        return _name_in(phrase) or (phrase if len(words) <= 6 else None)
     # A name, maybe with titles before it and a description after it.
     head = re.split(r"\s+(?:of|for|from|at|with)\s+", phrase, maxsplit=1)[0]
     name = _name_in(head) or _name_in(phrase)
@@ -592,8 +639,11 @@ def _sentence_end(text: str, start: int, end: int) -> int:
     return end
 
 
+_CLAUSE_BREAK = re.compile(r";|\bbut\s{1,3}(?:I|we)\b|,\s{1,3}and\s{1,3}(?:I|we)\b")
+
+
 def _clause_end(text: str, verb_end: int, end: int) -> int:
-    m = re.compile(r";|\bbut\s+(?:I|we)\b|,\s+and\s+(?:I|we)\b").search(text, verb_end, end)
+    m = _CLAUSE_BREAK.search(text, verb_end, min(end, verb_end + _REACH))
     return m.start() if m else end
 
 
@@ -608,9 +658,9 @@ def _clause_start(text: str, start: int, verb_start: int) -> int:
 def _quote_after(text: str, pos: int, limit: int, gap: int) -> bool:
     """A quotation mark after at most ``gap`` words from ``pos`` (a colon, comma or "as" allowed)."""
     words = 0
-    for m in re.finditer(r"\s*([\"“„«‘]|[,:]|[^\s\"“„«‘,:]+)", text[pos:min(limit, pos + 200)]):
+    for m in _QUOTE_AFTER.finditer(text, pos, min(limit, pos + 200)):
         token = m.group(1)
-        if token in "\"“„«‘":
+        if token in "\"“„«‘'":
             return True
         if token in ",:":
             continue
@@ -620,10 +670,42 @@ def _quote_after(text: str, pos: int, limit: int, gap: int) -> bool:
     return False
 
 
+_QUOTE_AFTER = re.compile(r"\s{0,20}([\"“„«‘]|'(?=\w)|[,:]|[^\s\"“„«‘,:]{1,80})")
+_QUOTE_MARKS = set("\"“”„«»‘’'‹›")
+_VERB_OBJECT_STARTS = {"the", "a", "an", "its", "their", "his", "her", "this", "it", "them", "no"}
+_SUBJECT_PRONOUNS = {"he", "she", "they", "it", "we", "i", "there", "you"}
+
+
+def _clause_follows(text: str, pos: int, end: int) -> bool:
+    """After "that" at ``pos`` comes a clause, not a noun ("says that word, …")."""
+    tokens = [t for t in _tokens(text, pos, min(end, pos + 200)) if t[2] not in _QUOTE_MARKS]
+    if not tokens:
+        return False
+    if tokens[0][2] == "," or tokens[0][2].lower() in _SUBJECT_PRONOUNS:
+        return True
+    if tokens[0][2].lower() in _PREPOSITIONS:
+        # "admitted that on their watch, the armed services had been …"
+        comma = next((k for k, t in enumerate(tokens[:8]) if t[2] == ","), None)
+        if comma is not None:
+            tokens = tokens[comma + 1:]
+    for k, (_s, _e, token) in enumerate(tokens[:14]):
+        if token in {",", ";", ":"}:
+            return False
+        if _is_verb_like(token) and not _is_capitalised(token):
+            return True
+        nxt = tokens[k + 1][2].lower() if k + 1 < len(tokens) else ""
+        if k and token.islower() and token.endswith("s") and not token.endswith("ss") and \
+                nxt in _VERB_OBJECT_STARTS:
+            return True
+    return False
+
+
 def _complement(text: str, verb: str, verb_end: int, end: int, doc_end: int) -> str | None:
     """What follows an attribution verb: "quote", "that", "clause", or None."""
     low = verb.lower()
     gap = 9 if low in _OBJECT_GAP else 5 if low in _LONG_GAP else 3
+    if _PREPOSITION_NEXT.match(text, verb_end, min(doc_end, verb_end + 20)):
+        gap = max(gap, 9)  # "said on Voice of America's programme “…”"
     if _quote_after(text, verb_end, doc_end, gap):
         return "quote"
     following = _tokens(text, verb_end, min(end, verb_end + 300))
@@ -657,12 +739,18 @@ def _complement(text: str, verb: str, verb_end: int, end: int, doc_end: int) -> 
                 words = words[k + 1:]
                 first = words[0][2]
                 break
-    if first.lower() in {"that", "whether", "if", "how", "why", "what"}:
+    if first.lower() == "that":
+        return "that" if _clause_follows(text, words[0][1], end) else None
+    if first.lower() in {"whether", "if", "how", "why", "what"}:
         return "that"
     for k, w in enumerate(words[:5]):
-        if w[2].lower() == "that" and all(x[2][:1].isalnum() for x in words[:k]):
+        if w[2].lower() == "that" and all(x[2][:1].isalnum() for x in words[:k]) and \
+                _clause_follows(text, w[1], end):
             return "that"  # "said in a statement that", "warned on Monday that"
-    if low in _MARKED_ONLY or first.lower() in _OBJECT_PRONOUNS or first.lower() in _PREPOSITIONS:
+    if first.lower() == "about" and len(words) > 1 and words[1][2][:1].isdigit():
+        first = words[1][2]  # "said about 20 buildings collapsed"
+    if low in _MARKED_ONLY or first.lower() in _OBJECT_PRONOUNS - {"her", "it"} or \
+            first.lower() in _PREPOSITIONS:
         return None
     if low in _COUNT_VERBS and (first[:1].isdigit() or first.lower() in _NUMBERS):
         return "clause"  # "the ministry reports sixteen deaths"
@@ -678,7 +766,7 @@ def _complement(text: str, verb: str, verb_end: int, end: int, doc_end: int) -> 
         # "the western extension of the fault makes the province …"
         nxt = clause[k + 1][2].lower() if k + 1 < len(clause) else ""
         if token.islower() and token.endswith("s") and not token.endswith("ss") and k and \
-                nxt in {"the", "a", "an", "its", "their", "his", "her", "this", "it", "them", "no"}:
+                nxt in _VERB_OBJECT_STARTS:
             return "clause"
     return None
 
@@ -714,9 +802,9 @@ def _attributions(text: str, start: int, end: int, doc_end: int) -> list[_Attrib
     """Attribution phrases in the sentence ``text[start:end]``."""
     end = _sentence_end(text, start, end)
     found: list[_Attribution] = []
-    sentence = text[start:end]
+    frame = _is_frame(text, start, end)
     # "[Hon. Members: “How much?”]"
-    bracket = _BRACKET_SPEAKER.match(sentence)
+    bracket = _BRACKET_SPEAKER.match(text, start, min(end, start + 200))
     if bracket and not bracket.group(1).isupper():
         found.append(_Attribution("bracket", start + bracket.start(1), start + bracket.end(1),
                                   bracket.group(1).strip(), (start, end), True))
@@ -732,15 +820,16 @@ def _attributions(text: str, start: int, end: int, doc_end: int) -> list[_Attrib
             continue
         if m.start() > start and text[max(start, m.start() - 4):m.start()].strip().lower().endswith("not"):
             continue
+        cs = _clause_start(text, start, m.start())
         found.append(_Attribution("according", m.start(), m.end(), _clean_speaker(phrase),
-                                  (start, end)))
+                                  (cs, _clause_end(text, m.end(), end))))
     # "The government issued a statement agreeing …: “…”"
     for m in _ISSUED_STATEMENT.finditer(text, start, end):
-        if not (_quote_after(text, m.end(), end, 12) or re.match(
-                r"\s*(?:,\s*)?(?:saying|stating|agreeing|arguing|warning|that|in which)\b", text[m.end():end])):
+        if not (_quote_after(text, m.end(), end, 12) or _STATEMENT_GOES_ON.match(text, m.end(), end)):
             continue
         cs = _clause_start(text, start, m.start())
-        found.append(_Attribution("pre", m.start(), m.end(), _clause_subject(text, cs, m.start()),
+        subject = _clause_subject(text, max(cs, m.start() - _NEAR), m.start())
+        found.append(_Attribution("pre", m.start(), m.end(), subject,
                                   (cs, _clause_end(text, m.end(), end)), True))
     for m in _VERB_AT.finditer(text, start, end):
         verb = m.group()
@@ -753,11 +842,11 @@ def _attributions(text: str, start: int, end: int, doc_end: int) -> list[_Attrib
             if prev_word not in {",", "—", "–"} and not (previous and previous[-1][2][:1].isalpha()
                                                          and low == "saying"):
                 continue
-            comp = _complement(text, verb, ve, end, doc_end)
+            comp = _complement(text, verb, ve, end, doc_end if frame else end)
             if not comp:
                 continue
             cs = _clause_start(text, start, vs)
-            subject = _clause_subject(text, cs, vs)
+            subject = _clause_subject(text, max(cs, vs - _NEAR), vs)
             found.append(_Attribution("participle", vs, ve, subject,
                                       (cs, _clause_end(text, ve, end)), comp == "quote"))
             continue
@@ -767,7 +856,8 @@ def _attributions(text: str, start: int, end: int, doc_end: int) -> list[_Attrib
         # Inverted tag after the content: '…," said Rep. Smith.' / '…, said the mayor, who …'
         punctuated = before.strip()[-1:] in {",", "\"", "”", "’", "'"} or (
             prev_word in {",", "\"", "”"})
-        if low in _POST_VERBS and vs - start > 12 and _inverted_tag(text, ve, end, punctuated):
+        if low in _POST_VERBS and vs - start > 12 and end - ve < _NEAR and \
+                _inverted_tag(text, ve, end, punctuated):
             found.append(_Attribution("post", vs, ve,
                                       _subject_after(text, ve, _tag_end(text, ve, end)),
                                       (start, end)))
@@ -775,10 +865,8 @@ def _attributions(text: str, start: int, end: int, doc_end: int) -> list[_Attrib
         # Subject and verb after the content: '…,” Rep. Smith said.' / '…, he said, …'
         tag = _tag_before(text, start, vs)
         if tag is not None and low in _POST_VERBS:
-            after = text[ve:end].strip()
-            if not after or after[:1] in ".!?,;:" or re.match(r"(?:in|on|at|during|to|later|today|"
-                                                             r"yesterday|last|this|earlier)\b",
-                                                             after):
+            after = text[ve:min(end, ve + 80)].strip()
+            if not after or after[:1] in ".!?,;:" or _TAG_GOES_ON.match(after):
                 subject = _clean_speaker(text[tag:vs])
                 if subject and not _first_person_word(subject) and (tag > start or after in {"", ".", "!"}):
                     if tag == start:
@@ -793,21 +881,41 @@ def _attributions(text: str, start: int, end: int, doc_end: int) -> list[_Attrib
             continue
         if not previous:
             continue  # a verb opening the sentence has no subject: "Said to be …"
-        comp = _complement(text, verb, ve, end, doc_end)
+        comp = _complement(text, verb, ve, end, doc_end if frame else end)
         if not comp:
             continue
-        subject = _subject_before(text, cs, vs)
+        if low in _NAMING and prev_word in _BE:
+            continue  # "It was called “Our position on China”": a name, not speech
+        subject = _subject_before(text, max(cs, vs - _NEAR), vs)
         first_person = _first_person_subject(text, cs, vs)
+        # "… the leader who said, “…”": reported inside a relative clause of the writer's sentence.
+        relative = prev_word in {"who", "which", "that"}
         # A frame that only introduces a quotation in the next paragraph is the writer's.
-        frame = _is_frame(text, start, end)
-        region = None if first_person or frame else (cs, _clause_end(text, ve, end))
+        short_frame = frame and len(text[ve:end].split()) < 8
+        # "We are hoping that when China says …": reported inside the writer's own clause.
+        subordinate = _in_subordinate_clause(text, cs, vs)
+        region = None if first_person or short_frame or relative or subordinate else \
+            (cs, _clause_end(text, ve, end))
+        if relative:
+            subject = _clean_speaker(text[max(cs, vs - _NEAR):previous[-1][0]]) if previous else None
         found.append(_Attribution("pre", vs, ve, subject, region, comp == "quote"))
     return found
 
 
+def _in_subordinate_clause(text: str, clause_start: int, verb_start: int) -> bool:
+    """A subordinator ("when", "because what", "if") shortly before the verb's subject."""
+    tokens = _tokens(text, max(clause_start, verb_start - 80), verb_start)
+    for _s, _e, token in reversed(tokens[-6:]):
+        if token in {",", ";", ":", "—", "–", "(", ")"}:
+            return False
+        if token.lower() in _SUBORDINATORS and token.lower() not in {"that", "once"}:
+            return True
+    return False
+
+
 def _is_frame(text: str, start: int, end: int) -> bool:
     """A sentence that only leads into a quotation after it: 'He described it as' / 'He said:'."""
-    sentence = text[start:end].rstrip()
+    sentence = text[max(start, end - 10):end].rstrip()
     if sentence.endswith(":"):
         return True
     if sentence.endswith(_TERMINAL):
@@ -852,16 +960,20 @@ _NOT_SPEAKERS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturd
                  "i", "you"}
 
 
+_TAG_REMAINDER = re.compile(r"(?:who|which|whose|adding|noting|saying|in|on|during|at)\b")
+
+
 def _inverted_tag(text: str, verb_end: int, end: int, punctuated: bool) -> bool:
     """After the verb comes only the speaker, maybe described: 'said Jones, the mayor, who …'."""
     stop = _tag_end(text, verb_end, end)
-    remainder = text[stop:end].strip()
-    if remainder and remainder[0] not in ".!?;:,\"“”’" and not re.match(
-            r"(?:who|which|whose|adding|noting|saying|in|on|during|at)\b", remainder):
+    remainder = text[stop:min(end, stop + 40)].strip()
+    if remainder and remainder[0] not in ".!?;:,\"“”’" and not _TAG_REMAINDER.match(remainder):
         return False
     rest = text[verb_end:stop].strip()
     words = rest.split()
-    if not words or len(words) > 25 or not _is_name_like_start(words[0]):
+    if not words or len(words) > 25:
+        return False
+    if not _is_name_like_start(words[0]) and not _name_in(re.split(r"[,;(]", rest, maxsplit=1)[0]):
         return False
     if words[0].lower().strip(",") in _NOT_SPEAKERS:
         return False
@@ -878,10 +990,12 @@ def _inverted_tag(text: str, verb_end: int, end: int, punctuated: bool) -> bool:
     return _is_capitalised(head[-1]) or head[-1].lower().rstrip(".") in _SPEAKER_NOUNS
 
 
+_TAG_STOP = re.compile(r"\s(?:who|which|in a|in an|on|during|at a|adding|noting|saying)\s|[;:\"“”(]")
+
+
 def _tag_end(text: str, verb_end: int, end: int) -> int:
     """End of the speaker phrase after an inverted verb (before "who …" or the full stop)."""
-    m = re.compile(r"\s(?:who|which|in a|in an|on|during|at a|adding|noting|saying)\s|[;:\"“”(]").search(
-        text, verb_end, end)
+    m = _TAG_STOP.search(text, verb_end, min(end, verb_end + _NEAR))
     stop = m.start() if m else end
     while stop > verb_end and text[stop - 1] in ".!?;:\"”’ ":
         stop -= 1
@@ -932,6 +1046,11 @@ def _clause_subject(text: str, clause_start: int, limit: int) -> str | None:
         before = text[a:verb].strip()
         if before.split()[:1] and before.split()[0].lower() in _RELATIVES:
             continue  # "…, which indicated on Monday …,"
+        if k and before.split()[:1] and before.split()[0].lower() in {"the", "a", "an"}:
+            # "Michael Makuei, the Information Minister paid tribute": the name comes first.
+            names = [text[x:y] for x, y in chunks[:k] if _is_pure_name(text[x:y])]
+            if names:
+                return _clean_speaker(names[-1])
         if before and not (k and _is_adverbial(before)):
             return _clean_speaker(before)
         # The verb opens the chunk: the subject is an earlier chunk, a name if there is one.
@@ -981,28 +1100,23 @@ _POSSESSIVE_SOURCE = re.compile(r"(their|its|his|her)\s+(?:own\s+)?(?:statement|
                                 re.I)
 
 
-def _resolve(speaker: str | None, text: str, start: int, previous: str | None,
-             previous_subject: str | None, verb_start: int) -> str | None:
+def _resolve(speaker: str | None, lead: str | None, previous: str | None,
+             previous_subject: str | None, previous_name: str | None = None) -> str | None:
     """Replace a pronoun by a name from the same sentence or the previous one."""
     if not speaker:
         return speaker
     possessive = _POSSESSIVE_SOURCE.match(speaker)
     if possessive:
         pronoun = {"their": "they", "its": "it", "his": "he", "her": "she"}[possessive.group(1).lower()]
-        resolved = _resolve(pronoun, text, start, previous, previous_subject, verb_start)
+        resolved = _resolve(pronoun, lead, previous, previous_subject, previous_name)
         return speaker if resolved == pronoun else resolved
     if speaker.lower() not in _PRONOUNS:
         return speaker
-    if speaker.lower() in {"he", "she"} and verb_start > start:
+    if speaker.lower() in {"he", "she"} and lead:
         # "Richard Hughes, the chair of the OBR, was very clear: he described it as"
-        lead = _chunks(text, start, verb_start)[0]
-        candidate = text[lead[0]:lead[1]]
-        if _is_pure_name(candidate) and len(candidate.split()) >= 2:
-            return _clean_speaker(candidate)
-        name = _sentence_subject_name(text, start, verb_start)
-        if name:
-            return name
-    if previous and previous.lower() not in _PRONOUNS:
+        return lead
+    person_pronoun = speaker.lower() in {"he", "she"}
+    if previous and previous.lower() not in _PRONOUNS and (not person_pronoun or _is_pure_name(previous)):
         return previous
     if previous_subject and previous_subject.lower() not in _PRONOUNS and \
             previous_subject.split()[0].lower() not in _FIRST_PERSON:
@@ -1016,7 +1130,30 @@ def _resolve(speaker: str | None, text: str, start: int, previous: str | None,
                 re.split(r"\s(?:of|for)\s", previous_subject)[0].split()[-1].lower() in _SPEAKER_NOUNS
             if named or body:
                 return previous_subject
+    if person_pronoun and previous_name:
+        return previous_name  # the last person named in the sentence before
     return speaker
+
+
+def _last_person_name(text: str, start: int, end: int) -> str | None:
+    """The last name of two or more words in a sentence ("… the advice of Nadhim Zahawi, …")."""
+    last = None
+    run: list[str] = []
+    for _s, _e, word in _tokens(text, start, end) + [(end, end, ".")]:
+        possessive = word.endswith(("'s", "’s"))
+        bare = word[:-2] if possessive else word
+        if bare[:1].isupper() and bare.lower() not in _NOT_NAMES and bare.replace("-", "").isalpha() or (
+                run and bare.lower() in _PARTICLES):
+            run.append(bare)
+            if not possessive:
+                continue
+            word = ""
+        if len(run) >= 2 and run[-1].lower().rstrip(".") not in _TITLES:
+            name = _name_in(" ".join(run))
+            if name and len(name.split()) >= 2:
+                last = name
+        run = []
+    return last
 
 
 def _sentence_subject_name(text: str, start: int, end: int) -> str | None:
@@ -1086,11 +1223,12 @@ def sentence_voices(text: str, sentences: Sequence[_SentenceLike]) -> list[Voice
         quoted_chars = _covered(text, list(clipped), start, end)
         covered = _covered(text, list(clipped) + regions, start, end)
         is_quoted = total > 0 and covered * 2 > total
-        own = next((s for a, s in zip(item.attributions, item.speakers, strict=True) if a.region and s), None)
+        own = _own_speaker(item.attributions, item.speakers)
         quote_speaker = None
         if item.quotes:
             best = max(item.quotes, key=lambda q: min(q.end, end) - max(q.start, start))
             quote_speaker = run_speaker.get(best.run)
+        speaker: str | None
         if quoted_chars * 2 > total and quote_speaker and not own:
             speaker = quote_speaker
         else:
@@ -1129,6 +1267,7 @@ def _analyse(text: str, spans: list[tuple[int, int]], quotes: list[_Quote], bloc
     qi = 0
     previous_speaker: str | None = None
     previous_subject: str | None = None
+    previous_name: str | None = None
     previous_block = -2
     for start, end in spans:
         end = max(start, end)
@@ -1144,22 +1283,37 @@ def _analyse(text: str, spans: list[tuple[int, int]], quotes: list[_Quote], bloc
                         if max(q.start, start) < min(q.end, end))
         block = block_of(start)
         if block not in (previous_block, previous_block + 1):
-            previous_speaker = previous_subject = None
+            previous_speaker = previous_subject = previous_name = None
         attributions = _attributions(text, start, end, n) if end > start else []
+        attributions.sort(key=lambda a: a.verb_start)
         # Attributions inside a closed quotation belong to the quoted speaker's own words.
-        attributions = [a for a in attributions
-                        if not any(q.closed and q.start < a.verb_start < q.end for q in overlapping)]
-        speakers = [_resolve(a.speaker, text, start, previous_speaker, previous_subject,
-                             a.verb_start) for a in attributions]
+        closed = [q for q in overlapping if q.closed]
+        kept = []
+        c = 0
+        for a in attributions:
+            while c < len(closed) and closed[c].end <= a.verb_start:
+                c += 1
+            if not (c < len(closed) and closed[c].start < a.verb_start):
+                kept.append(a)
+        attributions = kept
+        subject = _clause_subject(text, start, min(end, start + _NEAR)) if end > start else None
+        opens_quoted = bool(clipped) and clipped[0][0] <= _first_char(text, start, end)
+        lead = subject if subject and not opens_quoted and _is_pure_name(subject) and \
+            subject.lower() not in _PRONOUNS else None
+        speakers = [_resolve(a.speaker, lead, previous_speaker, previous_subject, previous_name)
+                    for a in attributions]
         items.append(_Item(start, end, block, clipped, overlapping, attributions, speakers))
-        own = next((s for a, s in zip(attributions, speakers, strict=True) if a.region and s), None)
+        own = _own_speaker(attributions, speakers)
         if own:
             previous_speaker = own
         elif any(speakers):
             previous_speaker = next(s for s in speakers if s)
         elif not overlapping:
             previous_speaker = None
-        previous_subject = _clause_subject(text, start, end) if end > start else None
+        # Inside a quotation the subjects are the quoted speaker's, not the story's.
+        if sum(b - a for a, b in clipped) * 2 <= end - start:
+            previous_subject = subject
+            previous_name = _last_person_name(text, start, end)
         previous_block = block
     return items
 
@@ -1169,14 +1323,17 @@ def _run_speakers(text: str, info: list[_Item], quotes: list[_Quote], block_of) 
     run_speaker: dict[int, str | None] = {}
     # 1. An attribution right next to the quotation, in the same sentence.
     for item in info:
+        positions = [a.verb_start for a in item.attributions]
         for q in item.quotes:
             if run_speaker.get(q.run):
                 continue
-            for a, s in zip(item.attributions, item.speakers, strict=True):
+            lo = bisect.bisect_left(positions, q.start - 120)
+            hi = bisect.bisect_right(positions, q.end + 120)
+            for a, s in zip(item.attributions[lo:hi], item.speakers[lo:hi], strict=True):
                 if not s:
                     continue
                 before = a.verb_end <= q.start and (a.quote_follows or a.kind in {"bracket", "pre"}) \
-                    and _gap_is_small(text, a.verb_end, q.start)
+                    and _gap_is_small(text, a.verb_end, q.start, 9)
                 after = a.verb_start >= q.end - 1 and a.kind in {"post", "paren", "tag"} and \
                     _gap_is_small(text, q.end, a.verb_start, 12)
                 # A tag inside a quotation that was never closed ('"… time said Deon Viergutz.').
@@ -1193,6 +1350,8 @@ def _run_speakers(text: str, info: list[_Item], quotes: list[_Quote], block_of) 
             if not _gap_is_small(text, q.end, nxt.start, 0):
                 continue
             for a, s in zip(nxt.attributions, nxt.speakers, strict=True):
+                if a.verb_start - nxt.start > 80:
+                    break
                 if s and a.kind in {"post", "pre", "tag", "paren"} and \
                         len(text[nxt.start:a.verb_start].split()) <= 6:
                     run_speaker[q.run] = s
@@ -1204,11 +1363,13 @@ def _run_speakers(text: str, info: list[_Item], quotes: list[_Quote], block_of) 
         m = _FOLLOWING.search(text, item.start, item.end)
         following = None
         if m:
-            following = _clause_subject(text, _clause_start(text, item.start, m.start()), m.start())
+            cs = _clause_start(text, item.start, m.start())
+            following = _clause_subject(text, max(cs, m.start() - _NEAR), m.start())
             if following:
                 for b in (item.block, item.block + 1, item.block + 2):
                     statement_speaker.setdefault(b, following)
-        if idx + 1 < len(info) and not text[item.start:item.end].rstrip().endswith(tuple(".!?\"”’")):
+        tail = text[max(item.start, item.end - 10):item.end].rstrip()
+        if idx + 1 < len(info) and not tail.endswith(tuple(".!?\"”’")):
             frame = next((s for a, s in zip(item.attributions, item.speakers, strict=True)
                           if s and a.quote_follows), None) or following
             if frame:
@@ -1217,12 +1378,12 @@ def _run_speakers(text: str, info: list[_Item], quotes: list[_Quote], block_of) 
                         run_speaker[q.run] = frame
     # 4. The subject of the sentence that opens the quotation ('Khosla talked of Munk's “…”').
     for item in info:
-        for q in item.quotes:
-            if run_speaker.get(q.run) or q.start < item.start:
-                continue
-            name = _sentence_subject_name(text, item.start, q.start)
-            if name:
-                run_speaker[q.run] = name
+        opener = next((q for q in item.quotes if q.start >= item.start), None)
+        if opener is None or run_speaker.get(opener.run) or opener.start - item.start > _NEAR:
+            continue
+        name = _sentence_subject_name(text, item.start, opener.start)
+        if name:
+            run_speaker[opener.run] = name
     # 5. Otherwise the speaker of the quotation before, in the same or the previous paragraph,
     #    or of "the following statement".
     first_block: dict[int, int] = {}
@@ -1243,6 +1404,18 @@ def _run_speakers(text: str, info: list[_Item], quotes: list[_Quote], block_of) 
             previous = run_speaker[run]
         previous_block = last_block[run]
     return run_speaker
+
+
+_KIND_ORDER = {"post": 0, "paren": 1, "according": 2, "bracket": 3, "pre": 4, "participle": 5}
+
+
+def _own_speaker(attributions: list[_Attribution], speakers: list[str | None]) -> str | None:
+    """The speaker of a sentence's reported clause: a tag ('…, the governor said') first."""
+    best = None
+    for a, s in zip(attributions, speakers, strict=True):
+        if a.region and s and (best is None or _KIND_ORDER[a.kind] < _KIND_ORDER[best[0].kind]):
+            best = (a, s)
+    return best[1] if best else None
 
 
 def _continues_quote(text: str, info: list[_Item], idx: int) -> bool:

@@ -29,7 +29,8 @@ from .results import DocumentResult, SentenceResult, TechniqueScore
 
 #: The formats ``get_writer`` knows.  ``terminal`` is the coloured view of ``text``.
 WRITERS = ("text", "json", "jsonl", "csv", "html", "summary", "terminal")
-_CSV_COLUMNS = ["document", "start", "end", "score", "flagged", "techniques", "text", "evidence", "candidates"]
+_CSV_COLUMNS = ["document", "start", "end", "score", "flagged", "techniques", "voices", "text", "evidence",
+                "candidates", "kind"]
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -91,6 +92,13 @@ def jsonl_document(result: DocumentResult, index: int, options: WriterOptions) -
     return json.dumps(result.to_dict(options.all_scores), ensure_ascii=False) + "\n"
 
 
+def _voice_text(t: TechniqueScore) -> str:
+    """``author``, ``quoted`` or ``quoted (speaker)``; empty when the voice is unknown."""
+    if t.voice is None:
+        return ""
+    return f"{t.voice} ({t.speaker})" if t.speaker else t.voice
+
+
 def _candidates_text(s: SentenceResult) -> str:
     """``technique score; technique score`` for an unclear sentence, empty otherwise."""
     return "; ".join(f"{c.technique} {c.score:.2f}" for c in s.candidates) if s.unclear else ""
@@ -117,7 +125,8 @@ def csv_document(result: DocumentResult, index: int, options: WriterOptions) -> 
     for s in result.sentences:
         evidence = "; ".join(f"{t.technique}: {_evidence_text(t)}" for t in s.techniques if t.evidence)
         row = [result.document, s.start, s.end, f"{s.score:.4f}", int(s.flagged),
-               ";".join(t.technique for t in s.techniques), s.text, evidence, _candidates_text(s)]
+               ";".join(t.technique for t in s.techniques), ";".join(_voice_text(t) for t in s.techniques),
+               s.text, evidence, _candidates_text(s), s.kind]
         row += [f"{s.all_scores[t]:.4f}" for t in technique_columns]
         writer.writerow([_cell(value, options.csv_raw) for value in row])
     return buffer.getvalue()
@@ -136,7 +145,8 @@ def text_document(result: DocumentResult, index: int, options: WriterOptions) ->
             lines.append(f"     [{s.score:.2f}] unclear: no technique over its threshold "
                          f"(candidates: {_candidates_text(s)})")
         elif s.flagged:
-            tags = ", ".join(f"{t.technique} {t.score:.2f}" for t in s.techniques)
+            tags = ", ".join(f"{t.technique} {t.score:.2f}" + (f" [{visible(_voice_text(t))}]" if t.voice else "")
+                             for t in s.techniques)
             lines.append(f"     [{s.score:.2f}] {tags}")
             for t in s.techniques:
                 if t.evidence:

@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from detector.segmentation import Sentence
-from detector.voice import sentence_voices
+from detector.segmentation import Sentence  # noqa: E402
+from detector.voice import sentence_voices  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "voice_sentences.jsonl"
 
@@ -41,7 +41,7 @@ def predict(rows: list[dict]) -> list[tuple[dict, object]]:
     for (_record, context), members in groups.items():
         members.sort(key=lambda r: r["start"])
         sentences = [Sentence(r["start"], r["end"], context[r["start"]:r["end"]]) for r in members]
-        for row, voice in zip(members, sentence_voices(context, sentences)):
+        for row, voice in zip(members, sentence_voices(context, sentences), strict=True):
             paired.append((row, voice))
     return paired
 

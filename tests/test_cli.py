@@ -42,10 +42,11 @@ def test_score_json_has_the_documented_shape(article, tiny_model_path):
     assert [s["text"] for s in sentences] == ["Harbour vote", "The council votes on Thursday.",
                                               "This shameful, disgraceful plan was rammed through!"]
     for s in sentences:
-        assert set(s) - {"candidates"} == {"start", "end", "text", "score", "flagged", "techniques"}
+        assert set(s) - {"candidates"} == {"start", "end", "text", "score", "kind", "flagged", "techniques"}
         assert ARTICLE[s["start"]:s["end"]] == s["text"]
         for t in s["techniques"]:
-            assert set(t) == {"technique", "score"} and t["technique"] in TECHNIQUE_IDS
+            assert set(t) == {"technique", "score", "voice", "speaker"} and t["technique"] in TECHNIQUE_IDS
+            assert t["voice"] in ("author", "quoted")
 
 
 def test_all_scores_lists_every_technique(article, tiny_model_path):

@@ -68,8 +68,9 @@ def test_cli_writes_an_html_report_with_explanations(tmp_path, tiny_model_path):
     article = tmp_path / "a.txt"
     article.write_text("Harbour vote\nThis shameful, disgraceful plan was rammed through!\n", encoding="utf-8")
     out = tmp_path / "report.html"
+    # The tiny model is timid; the sensitive operating point makes it name a technique.
     result = CliRunner().invoke(app, ["score", str(article), "--model", str(tiny_model_path),
-                                      "-f", "html", "-o", str(out)])
+                                      "-f", "html", "-o", str(out), "--sensitivity", "sensitive"])
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!doctype html>") and page.rstrip().endswith("</html>")

@@ -29,10 +29,41 @@ def test_fit_sets_learned_state_and_predicts_consistent_decisions(data):
     assert any_proba.shape == (len(X),) and technique_proba.shape == (len(X), len(TECHNIQUE_IDS))
     assert ((0 <= technique_proba) & (technique_proba <= 1)).all()
     decisions = model.predict(X)
-    flagged = any_proba >= model.any_threshold_
-    assert (decisions.any(axis=1) == flagged).all()
+    flagged = model.predict_flagged(X)
+    assert (flagged == (any_proba >= model.any_threshold_)).all()
+    assert (flagged | ~decisions.any(axis=1)).all()  # a listed technique always flags its sentence
+    assert (technique_proba[decisions == 1] >= np.broadcast_to(model.thresholds_, decisions.shape)[decisions == 1]).all()
     assert model.cv_metrics_["folds"] == 3
-    assert model.score(X, Y) >= 0  # ClassifierMixin's subset accuracy works on the decisions
+    # ClassifierMixin's score is the subset accuracy of these decisions.
+    assert model.score(X, Y) == np.mean((decisions == Y).all(axis=1))
+
+
+def test_cross_validation_sets_calibration_and_three_operating_points(data):
+    X, Y, groups = data
+    model = TechniqueClassifier(threshold_folds=3).fit(X, Y, groups=groups)
+    assert model.calibration_.shape == (len(TECHNIQUE_IDS) + 1, 2)
+    points = model.operating_points_
+    assert set(points) == {"precise", "balanced", "sensitive"}
+    # precision-leaning thresholds are never below recall-leaning ones for the gate
+    assert points["precise"]["any"] >= points["balanced"]["any"] >= points["sensitive"]["any"]
+    calibration = model.cv_metrics_["calibration"]
+    assert 0 <= calibration["any"] <= 1 and set(calibration["per_head"]) == {"any", *TECHNIQUE_IDS}
+    raw = TechniqueClassifier(threshold_folds=3, calibrate=False).fit(X, Y, groups=groups)
+    assert raw.calibration_ is None
+    # calibration is monotone: it changes no ranking
+    a_cal = model.predict_any_proba(X)
+    a_raw = raw.predict_any_proba(X)
+    order = np.argsort(a_raw, kind="stable")
+    assert (np.diff(a_cal[order]) >= -1e-12).all()
+
+
+def test_expected_calibration_error_is_zero_when_scores_match_frequencies():
+    from detector.model import expected_calibration_error
+
+    y = np.array([0, 0, 0, 1] * 25 + [1, 1, 1, 0] * 25)
+    p = np.array([0.25] * 100 + [0.75] * 100)
+    assert expected_calibration_error(y, p) == pytest.approx(0.0)
+    assert expected_calibration_error(y, 1 - p) == pytest.approx(0.5)
 
 
 def test_works_inside_pipeline_and_grid_search(data):

@@ -15,7 +15,7 @@ def test_score_returns_sentences_with_offsets_and_scores(tiny_detector):
         assert ARTICLE[s.start:s.end] == s.text
         assert 0.0 <= s.score <= 1.0
         assert set(s.all_scores) == set(tiny_detector.labels)
-        assert s.flagged == bool(s.techniques)
+        assert s.flagged or not s.techniques  # a technique always flags; a flag may be unclear
         for t in s.techniques:
             assert t.score == s.all_scores[t.technique]
     assert results[2].flagged and "loaded_language" in [t.technique for t in results[2].techniques]
