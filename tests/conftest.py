@@ -27,6 +27,12 @@ def tiny_documents() -> list[Document]:
 
 
 @pytest.fixture(scope="session")
+def ptc_fixture() -> Path:
+    """A few articles in the PTC layout, written for the tests (articles/ and labels/)."""
+    return PTC_FIXTURE
+
+
+@pytest.fixture(scope="session")
 def documents() -> list[Document]:
     return tiny_documents()
 

@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import pytest
-from conftest import PTC_FIXTURE
 from typer.testing import CliRunner
 
 from detector.cli import app
@@ -71,9 +70,15 @@ def test_directories_stdin_jsonl_and_csv(tmp_path, tiny_model_path):
 
 
 def test_text_view_marks_flagged_sentences(article, tiny_model_path):
+    result = invoke("score", article, "-m", tiny_model_path, "-f", "json")
+    flagged = {s["text"] for s in json.loads(result.output)[0]["sentences"] if s["flagged"]}
     result = invoke("score", article, "-m", tiny_model_path)
-    assert result.exit_code == 0
-    assert "3 sentences" in result.output and "This shameful" in result.output
+    assert result.exit_code == 0 and "3 sentences" in result.output
+    lines = result.output.splitlines()
+    marked = {line[3:] for line in lines if line.startswith(">> ")}
+    plain = {line[3:] for line in lines if line.startswith("   ") and not line.startswith("     ")}
+    assert flagged and marked == flagged  # exactly the flagged sentences carry the marker
+    assert "The council votes on Thursday." in plain | marked
 
 
 def test_output_file_is_written_whole(article, tiny_model_path, tmp_path):
@@ -127,8 +132,8 @@ def test_train_then_evaluate(tiny_jsonl, tmp_path):
     assert report["sentences"] > 40 and set(report["techniques"]) == set(TECHNIQUE_IDS)
 
 
-def test_evaluate_reads_the_ptc_layout(tiny_model_path):
-    result = invoke("evaluate", PTC_FIXTURE / "articles", "--labels", PTC_FIXTURE / "labels",
+def test_evaluate_reads_the_ptc_layout(tiny_model_path, ptc_fixture):
+    result = invoke("evaluate", ptc_fixture / "articles", "--labels", ptc_fixture / "labels",
                     "--model", tiny_model_path, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["sentences"] == 9

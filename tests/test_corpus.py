@@ -1,10 +1,13 @@
 import json
+from pathlib import Path
 
 import pytest
-from conftest import PTC_FIXTURE, SHARED_PTC
 
 from detector import DataError, read_corpus
 from detector.corpus import corpus_fingerprint
+
+# The PTC training split lies beside the checkout when it is present (research use only).
+SHARED_PTC = Path(__file__).resolve().parents[2] / "shared" / "data" / "ptc-train"
 
 
 def write(tmp_path, name, content):
@@ -68,8 +71,8 @@ def test_csv_problems_are_reported(tmp_path):
         read_corpus(write(tmp_path, "a.csv", "text,labels\nFine.,\nBad.,spin\n"))
 
 
-def test_ptc_layout_with_label_directory_keeps_the_byte_order_mark():
-    docs = {d.id: d for d in read_corpus(PTC_FIXTURE / "articles", labels=PTC_FIXTURE / "labels")}
+def test_ptc_layout_with_label_directory_keeps_the_byte_order_mark(ptc_fixture):
+    docs = {d.id: d for d in read_corpus(ptc_fixture / "articles", labels=ptc_fixture / "labels")}
     assert set(docs) == {"1001", "1002", "1003"}
     bom = docs["1002"]
     assert bom.text.startswith("\ufeff")
@@ -80,18 +83,18 @@ def test_ptc_layout_with_label_directory_keeps_the_byte_order_mark():
     assert docs["1003"].spans == ()
 
 
-def test_ptc_combined_label_file(tmp_path):
+def test_ptc_combined_label_file(tmp_path, ptc_fixture):
     combined = tmp_path / "all.labels"
-    combined.write_text("".join(p.read_text() for p in sorted((PTC_FIXTURE / "labels").glob("*.labels"))))
-    docs = read_corpus(PTC_FIXTURE / "articles", labels=combined)
+    combined.write_text("".join(p.read_text() for p in sorted((ptc_fixture / "labels").glob("*.labels"))))
+    docs = read_corpus(ptc_fixture / "articles", labels=combined)
     assert sum(len(d.spans) for d in docs) == 4
 
 
-def test_ptc_bad_label_lines(tmp_path):
+def test_ptc_bad_label_lines(tmp_path, ptc_fixture):
     bad = tmp_path / "bad.labels"
     bad.write_text("1001\tLoaded_Language\t0\n1001\tPropaganda\t0\t4\n1001\tDoubt\t0\t99999\n")
     with pytest.raises(DataError) as info:
-        read_corpus(PTC_FIXTURE / "articles", labels=bad)
+        read_corpus(ptc_fixture / "articles", labels=bad)
     message = str(info.value)
     assert "3 problems" in message and "bad.labels:1" in message and "bad.labels:2" in message and "bad.labels:3" in message
 

@@ -17,7 +17,11 @@ ARTICLE = ("Harbour vote on Thursday\n"
            "Either you stand with us or you stand with the developers.")
 
 
-def _check_evidence(text, results, top=3):
+def _check_evidence(text, results, top=3, require=True):
+    # The checks below are only worth something when there is evidence to check; arbitrary
+    # generated text (require=False) may rightly have none.
+    if require:
+        assert any(t.evidence for s in results for t in s.techniques), "nothing was detected to explain"
     for s in results:
         for t in s.techniques:
             assert t.evidence is not None and len(t.evidence) <= top
@@ -82,7 +86,7 @@ def test_parallel_explanations_match_one_process(tiny_model_path):
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
 def test_explaining_arbitrary_text_keeps_spans_inside_it(tiny_detector, text):
     text += " shameful disgrace!"[: len(text) % 20]  # often some loaded words, so something is explained
-    _check_evidence(text, tiny_detector.explain(text))
+    _check_evidence(text, tiny_detector.explain(text), require=False)
 
 
 def test_cli_explain_in_json_text_and_csv(tmp_path, tiny_model_path):

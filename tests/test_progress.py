@@ -29,9 +29,11 @@ def test_score_progress_counts_documents_and_sentences(monkeypatch):
         bar.advance(5)
     assert bar.sentences == 15
     assert "2/2" in err.getvalue() and "documents" in err.getvalue()
+    quiet_err = _TTY()
+    monkeypatch.setattr(progress.sys, "stderr", quiet_err)
     with progress.ScoreProgress(2, enabled=False) as silent:
         silent.advance(3)
-    assert silent.sentences == 3
+    assert quiet_err.getvalue() == ""  # disabled: nothing is drawn
 
 
 def test_training_status_shows_the_stages_the_library_logs(monkeypatch, capsys):
