@@ -38,6 +38,14 @@ def quoted_name(name: str) -> str:
     return name
 
 
+def model_label(model: dict | None) -> str:
+    """``file@sha256-prefix (detector version, sensitivity)``, for one-line outputs."""
+    if not model:
+        return ""
+    name = f"{model.get('file') or 'in-memory model'}" + (f"@{model['sha256']}" if model.get("sha256") else "")
+    return f"{name} (detector {model.get('version')}, {model.get('sensitivity')})"
+
+
 def short_code(technique: str) -> str:
     """A two-to-three letter code shown in badges, so highlights are not told apart by colour alone."""
     return "".join(part[0] for part in technique.split("_")).upper()[:3]

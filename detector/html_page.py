@@ -13,7 +13,7 @@ import datetime as _dt
 from collections import Counter
 from html import escape
 
-from ._display import COLOUR_OF, document_text, short_code
+from ._display import COLOUR_OF, document_text, model_label, short_code
 from .results import DocumentResult, SentenceResult, TechniqueScore
 from .taxonomy import TECHNIQUES, get_technique, is_technique
 
@@ -45,8 +45,9 @@ def _definition(technique: str) -> str:
 class HtmlPage:
     """Writes the report for one run: ``start()``, ``write()`` per document, ``finish()``."""
 
-    def __init__(self, title: str = "Persuasion techniques report") -> None:
+    def __init__(self, title: str = "Persuasion techniques report", model: dict | None = None) -> None:
         self.title = title
+        self.model = model
         self.tally: Counter[str] = Counter()
         self.ranking: list[tuple[str, int, int, str, str]] = []  # name, sentences, flagged, anchor, top
         self.written = 0
@@ -63,11 +64,15 @@ class HtmlPage:
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(self.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
             f"<header><h1>{escape(self.title)}</h1>\n"
-            f'<p class="meta">Made by detector on {created}. Underlined sentences use a persuasion '
+            f'<p class="meta">Made by detector on {created}{self._model_note()}. Underlined sentences use a persuasion '
             f"technique; hover or tab to one to see the technique, its score, its definition and the "
             f'words behind it (in bold). <a href="#summary">Summary of all documents</a>.</p>\n'
             f'<details><summary>Legend</summary><ul class="legend">{legend}</ul></details></header>\n<main>\n'
         )
+
+    def _model_note(self) -> str:
+        label = model_label(self.model)
+        return f" with the model {escape(label)}" if label else ""
 
     def write(self, result: DocumentResult) -> str:
         counts = Counter(t.technique for s in result.sentences for t in s.techniques)

@@ -259,9 +259,10 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
                                                             ["any", *self.labels])
 
     def _calibrated(self, raw: np.ndarray) -> np.ndarray:
-        if getattr(self, "calibration_", None) is None:
+        calibration = getattr(self, "calibration_", None)
+        if calibration is None:
             return raw
-        return np.column_stack([apply_platt(raw[:, k], *self.calibration_[k]) for k in range(raw.shape[1])])
+        return np.column_stack([apply_platt(raw[:, k], *calibration[k]) for k in range(raw.shape[1])])
 
     # ------------------------------------------------------------------ prediction
 

@@ -76,6 +76,22 @@ class Detector:
     def labels(self) -> list[str]:
         return [str(label) for label in self.estimator.classes_]
 
+    @property
+    def model_info(self) -> dict:
+        """What names this model in outputs: file name, SHA-256 prefix, package version."""
+        info = getattr(self, "_model_info", None)
+        if info is None:
+            from . import __version__
+            from .persistence import file_sha256
+
+            path = self.source
+            info = {"file": path.name if path is not None else None,
+                    "sha256": file_sha256(path)[:12] if path is not None and path.is_file() else None,
+                    "version": self.metadata.get("package_version", __version__),
+                    "sensitivity": self.sensitivity}
+            self._model_info = info
+        return {**info, "sensitivity": self.sensitivity}
+
     def thresholds(self, min_score: float | None = None) -> tuple[float, np.ndarray]:
         """The any-technique threshold and the per-technique thresholds in force.
 
@@ -134,22 +150,27 @@ class Detector:
             for batch in batches:
                 yield from _results(batch, self._score_batch([d.text for d in batch], limits, explain, top, voice))
             return
-        from joblib import Parallel, delayed
+        import os
+
+        from joblib.externals.loky import get_reusable_executor
 
         source = str(self.source) if self.source is not None else None
         model = None if source is not None else self
-        # Batches are handed out ahead of their results; each one waits here, in order, for
-        # the sentences its worker returns.
-        waiting: deque[list[InputDocument]] = deque()
-
-        def jobs() -> Iterator[Any]:
-            for batch in batches:
-                waiting.append(batch)
-                yield delayed(_score_in_worker)(source, self.trusted, model, [d.text for d in batch], limits,
-                                                explain, top, voice)
-
-        for scored in Parallel(n_jobs=n_jobs, return_as="generator")(jobs()):
-            yield from _results(waiting.popleft(), scored)
+        workers = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
+        # Each worker starts watching its parent as soon as it starts, so that no worker
+        # outlives a parent that was killed, even one that never received a batch.
+        executor = get_reusable_executor(max_workers=workers, initializer=_watch_parent, initargs=(os.getpid(),))
+        # A bounded number of batches is in flight; results come back in input order.
+        in_flight: deque[tuple[list[InputDocument], Any]] = deque()
+        for batch in batches:
+            in_flight.append((batch, executor.submit(_score_in_worker, source, self.trusted, model,
+                                                     [d.text for d in batch], limits, explain, top, voice)))
+            if len(in_flight) >= 2 * workers:
+                done, future = in_flight.popleft()
+                yield from _results(done, future.result())
+        while in_flight:
+            done, future = in_flight.popleft()
+            yield from _results(done, future.result())
 
     def score_many(self, texts: Iterable[str], n_jobs: int = 1, explain: bool = False,
                    top: int = 3, min_score: float | None = None) -> Iterator[list[SentenceResult]]:
@@ -304,13 +325,15 @@ def cached_detector(source: str, trusted: bool = False) -> Detector:
 
 
 @lru_cache(maxsize=1)
-def _watch_parent() -> None:
-    """End this worker process when the process that started it is gone, whatever killed it."""
+def _watch_parent(parent: int) -> None:  # called once per worker process (the executor's initializer)
+    """End this worker process when ``parent`` (the process that started it) is gone.
+
+    The parent's pid is passed in rather than read here: a worker still importing when its
+    parent was killed would otherwise read its new parent (init) and wait for ever.
+    """
     import os
     import threading
     import time
-
-    parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -323,6 +346,5 @@ def _watch_parent() -> None:
 def _score_in_worker(source: str | None, trusted: bool, model: Detector | None, texts: list[str],
                      limits: tuple[float, np.ndarray], explain: bool, top: int,
                      voice: str | None) -> list[list[SentenceResult]]:
-    _watch_parent()
     detector = model if model is not None else cached_detector(source, trusted)
     return detector._score_batch(texts, limits, explain, top, voice)

@@ -60,7 +60,7 @@ def _is_hard_wrapped(text: str) -> bool:
     return len(moderate) >= 0.8 * len(wrapped) and len(open_ended) >= 0.5 * len(moderate)
 
 
-def _blocks(text: str) -> list[tuple[int, int]]:
+def text_blocks(text: str) -> list[tuple[int, int]]:
     """Spans of text that no sentence may cross: lines, or paragraphs of wrapped prose."""
     pattern = _PARAGRAPH if "\n" in text and _is_hard_wrapped(text) else _LINE
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
@@ -95,7 +95,7 @@ def split_sentences(text: str) -> list[Sentence]:
     """Split ``text`` into sentences in order, non-overlapping, covering every non-space character."""
     tokenizer = _punkt()
     sentences: list[Sentence] = []
-    for block_start, block_end in _blocks(text):
+    for block_start, block_end in text_blocks(text):
         block = text[block_start:block_end]
         if not block.strip():
             continue

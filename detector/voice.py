@@ -33,6 +33,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from .segmentation import text_blocks
+
 AUTHOR = "author"
 QUOTED = "quoted"
 
@@ -40,8 +42,11 @@ __all__ = ["AUTHOR", "QUOTED", "Voice", "quotation_spans", "sentence_voices", "s
 
 
 class _SentenceLike(Protocol):
-    start: int
-    end: int
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,27 +76,9 @@ class Voice:
 # Paragraphs
 
 
-def _is_hard_wrapped(text: str) -> bool:
-    """True for prose wrapped at a fixed width, where a single line break is only a space."""
-    wrapped: list[str] = []
-    for paragraph in re.split(r"\n[ \t\r\f\v]*\n", text):
-        lines = [line.rstrip() for line in paragraph.split("\n") if line.strip()]
-        wrapped += lines[:-1]
-    if len(wrapped) < 3:
-        return False
-    moderate = [line for line in wrapped if 40 <= len(line) <= 100]
-    open_ended = [line for line in moderate if not line.endswith(tuple(".!?:;\"'”’)]…"))]
-    return len(moderate) >= 0.8 * len(wrapped) and len(open_ended) >= 0.5 * len(moderate)
-
-
-_LINE = re.compile(r"[^\n]+")
-_PARAGRAPH = re.compile(r"[^\n]+(?:\n[ \t\r\f\v]*(?=[^\s])[^\n]+)*")
-
-
 def _blocks(text: str) -> list[tuple[int, int]]:
-    """Paragraph spans: lines, or blank-line separated paragraphs of hard-wrapped prose."""
-    pattern = _PARAGRAPH if "\n" in text and _is_hard_wrapped(text) else _LINE
-    return [(m.start(), m.end()) for m in pattern.finditer(text) if m.group().strip()]
+    """Paragraph spans, as segmentation sees them: lines, or paragraphs of hard-wrapped prose."""
+    return [(a, b) for a, b in text_blocks(text) if text[a:b].strip()]
 
 
 # --------------------------------------------------------------------------------------------

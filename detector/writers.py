@@ -23,14 +23,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
-from ._display import quoted_name, visible
+from ._display import model_label, quoted_name, visible
 from .errors import DetectorError
 from .results import DocumentResult, SentenceResult, TechniqueScore
 
 #: The formats ``get_writer`` knows.  ``terminal`` is the coloured view of ``text``.
 WRITERS = ("text", "json", "jsonl", "csv", "html", "summary", "terminal")
 _CSV_COLUMNS = ["document", "start", "end", "score", "flagged", "techniques", "voices", "text", "evidence",
-                "candidates", "kind"]
+                "candidates", "kind", "model"]
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -57,6 +57,7 @@ class WriterOptions:
 
     all_scores: bool = False
     csv_raw: bool = False
+    model: dict | None = None
 
 
 @dataclass
@@ -83,13 +84,19 @@ class _StreamWriter:
 
 def json_document(result: DocumentResult, index: int, options: WriterOptions) -> str:
     """One element of the JSON array (with the separating comma after the first)."""
-    body = json.dumps(result.to_dict(options.all_scores), ensure_ascii=False, indent=2)
+    body = json.dumps(_with_model(result.to_dict(options.all_scores), options), ensure_ascii=False, indent=2)
     return ("" if index == 0 else ",\n") + body
 
 
 def jsonl_document(result: DocumentResult, index: int, options: WriterOptions) -> str:
     """One JSON object on one line."""
-    return json.dumps(result.to_dict(options.all_scores), ensure_ascii=False) + "\n"
+    return json.dumps(_with_model(result.to_dict(options.all_scores), options), ensure_ascii=False) + "\n"
+
+
+def _with_model(record: dict, options: WriterOptions) -> dict:
+    if options.model is not None:
+        record["model"] = options.model
+    return record
 
 
 def _voice_text(t: TechniqueScore) -> str:
@@ -126,7 +133,7 @@ def csv_document(result: DocumentResult, index: int, options: WriterOptions) -> 
         evidence = "; ".join(f"{t.technique}: {_evidence_text(t)}" for t in s.techniques if t.evidence)
         row = [result.document, s.start, s.end, f"{s.score:.4f}", int(s.flagged),
                ";".join(t.technique for t in s.techniques), ";".join(_voice_text(t) for t in s.techniques),
-               s.text, evidence, _candidates_text(s), s.kind]
+               s.text, evidence, _candidates_text(s), s.kind, model_label(options.model)]
         row += [f"{s.all_scores[t]:.4f}" for t in technique_columns]
         writer.writerow([_cell(value, options.csv_raw) for value in row])
     return buffer.getvalue()
@@ -178,17 +185,19 @@ _STREAMS: dict[str, tuple[str, Callable[[DocumentResult, int, WriterOptions], st
 }
 
 
-def get_writer(format: str, *, all_scores: bool = False, csv_raw: bool = False, width: int | None = None) -> Writer:
+def get_writer(format: str, *, all_scores: bool = False, csv_raw: bool = False, width: int | None = None,
+               model: dict | None = None) -> Writer:
     """A writer for one run in ``format`` (one of ``WRITERS``).
 
     ``all_scores`` adds every technique's score; ``csv_raw`` writes CSV cells as they are
-    (no formula guard); ``width`` sets the terminal view's width.
+    (no formula guard); ``width`` sets the terminal view's width; ``model`` (a detector's
+    ``model_info``) names the model in every JSON record, CSV row and the HTML page.
     """
-    options = WriterOptions(all_scores=all_scores, csv_raw=csv_raw)
+    options = WriterOptions(all_scores=all_scores, csv_raw=csv_raw, model=model)
     if format == "html":
         from .html_page import HtmlPage
 
-        return HtmlPage()
+        return HtmlPage(model=model)
     if format == "terminal":
         from .terminal_view import TerminalView
 

@@ -29,7 +29,8 @@ POOL = ROOT.parent / "shared" / "data" / "open-text"
 
 
 def texts():
-    held_out = {json.loads(line).get("record") for line in (ROOT / "training_data" / "heldout.jsonl").open(encoding="utf-8")}
+    with (ROOT / "training_data" / "heldout.jsonl").open(encoding="utf-8") as fh:
+        held_out = {json.loads(line).get("record") for line in fh}
     for line in (ROOT / "training_data" / "train.jsonl").open(encoding="utf-8"):
         yield json.loads(line)["text"]
     for path in sorted(POOL.glob("*.jsonl")):

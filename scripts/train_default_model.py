@@ -44,6 +44,9 @@ SHIPPED_FEATURE_GROUPS = ("words", "stems", "lexicon", "repetition", "embedding"
 # used to choose: 0.492, 0.520, 0.500, 0.502).  0.3 keeps most of the gain on real text while
 # the written held-out split stays near its old figure (docs/benchmarks.md).
 INVENTED_WEIGHT = 0.3
+# Weaker regularisation suits the larger, mixed corpus: chosen on the grouped cross-validation
+# of the training split (any-technique F1 0.718 at C=0.3, 0.736 at 1, 0.744 at 3).
+SHIPPED_C = 3.0
 SENSITIVITIES = ("precise", "balanced", "sensitive")
 
 
@@ -59,7 +62,8 @@ def main() -> int:
     heldout = read_corpus(ROOT / "training_data" / "heldout.jsonl")
     started = time.perf_counter()
     weights = [1.0 if d.id.startswith("rt-") else INVENTED_WEIGHT for d in training]
-    detector = train(training, feature_groups=SHIPPED_FEATURE_GROUPS, document_weights=weights, n_jobs=2)
+    detector = train(training, feature_groups=SHIPPED_FEATURE_GROUPS, document_weights=weights, n_jobs=2,
+                     C=SHIPPED_C)
     detector.save(args.out)
     # Joblib files can run code when loaded; the package loads this one without asking only
     # because its SHA-256 ships beside it (detector.persistence).

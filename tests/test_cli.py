@@ -158,3 +158,20 @@ def test_train_check_validates_without_training(tiny_jsonl, tmp_path):
     failed = invoke("train", bad, "--check")
     assert failed.exit_code == 2 and "bad.jsonl:2" in failed.output and "bad.jsonl:3" in failed.output
     assert invoke("train", tiny_jsonl).exit_code == 2
+
+
+def test_every_machine_readable_output_names_the_model(article, tiny_model_path, tmp_path):
+    import csv
+    import io
+
+    from detector.persistence import file_sha256
+
+    sha = file_sha256(tiny_model_path)[:12]
+    record = json.loads(invoke("score", article, "-m", tiny_model_path, "-f", "jsonl").output)
+    assert record["model"]["file"] == tiny_model_path.name and record["model"]["sha256"] == sha
+    assert record["model"]["sensitivity"] == "balanced"
+    rows = list(csv.DictReader(io.StringIO(invoke("score", article, "-m", tiny_model_path, "-f", "csv").output)))
+    assert rows and all(sha in row["model"] for row in rows)
+    page = tmp_path / "r.html"
+    invoke("score", article, "-m", tiny_model_path, "-f", "html", "-o", page)
+    assert sha in page.read_text(encoding="utf-8")

@@ -10,6 +10,8 @@ import pandas as pd  # noqa: E402
 from detector import Detector  # noqa: E402
 from detector.dask import COLUMNS, score_bag, score_dataframe, score_pandas_batches  # noqa: E402
 
+pytestmark = pytest.mark.slow
+
 TEXTS = [
     "Harbour vote on Thursday\nThis shameful plan was rammed through by spineless bean-counters!",
     "The council met on Tuesday. It approved the budget by seven votes to two.",

@@ -132,6 +132,7 @@ def _run_chromium(tmp_path, *args) -> subprocess.CompletedProcess:
     return subprocess.run([browser, *flags, *args], capture_output=True, text=False, timeout=120, env=env)
 
 
+@pytest.mark.slow
 def test_chromium_renders_the_highlights_and_the_chart(tmp_path, tiny_model_path):
     article = tmp_path / "a.txt"
     article.write_text("Harbour vote on Thursday\nThe council will vote on the plan on Thursday.\n"

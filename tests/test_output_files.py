@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from detector.cli import app
@@ -253,3 +254,79 @@ def test_an_unwritable_output_folder_fails_before_scoring(tmp_path, tiny_model_p
     result = _score(article, "-m", tiny_model_path, "-o", blocked / "out.json")
     assert result.exit_code == 2 and "cannot" in result.output and "Traceback" not in result.output
     assert not scored
+
+
+# ---------------------------------------------------------------------- signals
+
+
+def _big_corpus(tmp_path, n=3000):
+    corpus = tmp_path / "many.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"d{i}", "text": f"Report {i}. The shameful plan {i} was rammed "
+                                          "through! The council met on Tuesday to discuss it at length."}) + "\n"
+                              for i in range(n)), encoding="utf-8")
+    return corpus
+
+
+def _children(pid):
+    import subprocess
+
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def _alive(pid):
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie has exited: only its parent's bookkeeping remains
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+def test_sigterm_ends_a_run_like_ctrl_c_and_leaves_no_temporary_file(tmp_path, tiny_model_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    corpus = _big_corpus(tmp_path)
+    out = tmp_path / "out.json"
+    run = subprocess.Popen([sys.executable, "-m", "detector.cli", "score", str(corpus), "-m", str(tiny_model_path),
+                            "-f", "json", "-o", str(out), "--quiet"], stderr=subprocess.PIPE, text=True)
+    time.sleep(4)
+    run.send_signal(signal.SIGTERM)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130, err
+    assert "Traceback" not in err and not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
+def test_worker_processes_end_when_the_parent_is_killed(tmp_path, tiny_model_path, how):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    corpus = _big_corpus(tmp_path, n=20000)
+    run = subprocess.Popen([sys.executable, "-m", "detector.cli", "score", str(corpus), "-m", str(tiny_model_path),
+                            "-f", "jsonl", "-o", str(tmp_path / "out.jsonl"), "--jobs", "2", "--quiet"],
+                           stderr=subprocess.DEVNULL)
+    workers = []
+    deadline = time.time() + 60
+    while time.time() < deadline and len(workers) < 2:
+        time.sleep(0.5)
+        workers = [c for c in _children(run.pid)] + [g for c in _children(run.pid) for g in _children(c)]
+    assert workers, "no worker processes started"
+    run.send_signal(getattr(signal, how))
+    run.wait(timeout=60)
+    time.sleep(5)
+    left = [w for w in workers if _alive(w)]
+    assert left == [], [open(f"/proc/{w}/cmdline").read().replace("\0", " ")[:120] for w in left]

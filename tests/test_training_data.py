@@ -13,6 +13,8 @@ import pytest
 from detector import read_corpus
 from detector.taxonomy import TECHNIQUE_IDS
 
+pytestmark = pytest.mark.slow
+
 DATA = Path(__file__).resolve().parents[1] / "training_data"
 SPLITS = ("train", "heldout")
 
