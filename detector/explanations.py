@@ -189,9 +189,24 @@ def _credit_embedding(embedding, scaler, text: str, coef: np.ndarray, credit) ->
         credit(start, end, float(amount))
 
 
+def _is_content(word: str) -> bool:
+    """A word that can carry meaning on its own: not punctuation, a number or a function word."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    lower = word.lower().strip("'’-")
+    return any(c.isalpha() for c in lower) and lower not in ENGLISH_STOP_WORDS
+
+
 def _phrases(text: str, units: list[tuple[int, int]], weights: np.ndarray, top: int) -> tuple[Evidence, ...]:
     if not len(weights) or weights.max() <= 0:
         return ()
+    # Punctuation and function words may sit inside a phrase but never make one: only a content
+    # word can start or end it, and the share is of what the content words pushed.
+    content = np.array([_is_content(text[a:b]) for a, b in units], dtype=bool)
+    weights = np.where(content, weights, np.minimum(weights, 0.0))
+    if weights.max() <= 0:
+        return ()
+    total = float(weights[weights > 0].sum())
     strong = weights >= weights.max() * _PHRASE_SHARE
     phrases: list[tuple[int, int, float]] = []
     i = 0
@@ -205,5 +220,5 @@ def _phrases(text: str, units: list[tuple[int, int]], weights: np.ndarray, top: 
         phrases.append((units[i][0], units[j][1], float(weights[i:j + 1].sum())))
         i = j + 1
     phrases.sort(key=lambda p: -p[2])
-    return tuple(Evidence(start, end, text[start:end], round(weight, 4))
+    return tuple(Evidence(start, end, text[start:end], round(weight, 4), round(weight / total, 4))
                  for start, end, weight in phrases[:top] if round(weight, 4) > 0)

@@ -137,7 +137,7 @@ def _sentence_html(s: SentenceResult) -> str:
 
 
 def _technique_details(t: TechniqueScore) -> str:
-    evidence = ", ".join(f"“{escape(e.text)}” ({e.weight:+.2f})" for e in t.evidence or ())
+    evidence = ", ".join(f"“{escape(e.text)}” ({e.share:.0%})" for e in t.evidence or ())
     who = ""
     if t.voice == "quoted":
         who = "<br>Voice: quoted" + (f", speaker: {escape(t.speaker)}" if t.speaker else "")

@@ -7,21 +7,28 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """Words that pushed a technique's score up: a span of the document and its log-odds weight."""
+    """Words that pushed a technique's score up: a span of the document and its contribution.
+
+    ``weight`` is the phrase's contribution to the technique's log-odds (before calibration);
+    ``share`` is the part, from 0 to 1, of everything the sentence's words pushed towards the
+    technique that this phrase carries.  A phrase always holds a content word.
+    """
 
     start: int
     end: int
     text: str
     weight: float
+    share: float = 0.0
 
     def to_dict(self) -> dict:
-        return {"start": self.start, "end": self.end, "text": self.text, "weight": round(self.weight, 4)}
+        return {"start": self.start, "end": self.end, "text": self.text, "weight": round(self.weight, 4),
+                "share": round(self.share, 4)}
 
     # Results cross process boundaries in bulk (parallel scoring); rebuilding them from their
     # fields unpickles about five times faster than the generic state protocol of slotted,
     # frozen dataclasses.
     def __reduce__(self):
-        return (Evidence, (self.start, self.end, self.text, self.weight))
+        return (Evidence, (self.start, self.end, self.text, self.weight, self.share))
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +104,7 @@ class SentenceResult:
         """The same result with its offsets (and its evidence's) moved by ``offset`` characters."""
         techniques = tuple(
             TechniqueScore(t.technique, t.score, None if t.evidence is None else tuple(
-                Evidence(e.start + offset, e.end + offset, e.text, e.weight) for e in t.evidence),
+                Evidence(e.start + offset, e.end + offset, e.text, e.weight, e.share) for e in t.evidence),
                 t.voice, t.speaker)
             for t in self.techniques
         )

@@ -310,7 +310,7 @@ def _with_voices(text: str, sentences: list[SentenceResult], keep: str | None) -
 
 def _shift(evidence: Sequence[Evidence], offset: int) -> tuple[Evidence, ...]:
     """Sentence-relative evidence spans as document offsets."""
-    return tuple(Evidence(e.start + offset, e.end + offset, e.text, e.weight) for e in evidence)
+    return tuple(Evidence(e.start + offset, e.end + offset, e.text, e.weight, e.share) for e in evidence)
 
 
 def _batched(items: Iterator[Any], size: int) -> Iterator[list[Any]]:

@@ -157,7 +157,7 @@ def text_document(result: DocumentResult, index: int, options: WriterOptions) ->
             lines.append(f"     [{s.score:.2f}] {tags}")
             for t in s.techniques:
                 if t.evidence:
-                    words = ", ".join(f'"{visible(e.text)}" ({e.weight:+.2f})' for e in t.evidence)
+                    words = ", ".join(f'"{visible(e.text)}" ({e.share:.0%})' for e in t.evidence)
                     lines.append(f"       {t.technique}: {words}")
         if all_scores:
             ranked = sorted(s.all_scores.items(), key=lambda kv: -kv[1])

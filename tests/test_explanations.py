@@ -1,6 +1,7 @@
 """Explanations: evidence spans behind each detected technique."""
 
 import json
+import re
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -99,9 +100,10 @@ def test_cli_explain_in_json_text_and_csv(tmp_path, tiny_model_path):
     assert techniques
     for t in techniques:
         assert t["definition"] == get_technique(t["technique"]).definition
-        assert all(set(e) == {"start", "end", "text", "weight"} for e in t["evidence"])
+        assert all(set(e) == {"start", "end", "text", "weight", "share"} for e in t["evidence"])
+        assert all(0 < e["share"] <= 1 for e in t["evidence"])
     text = runner.invoke(app, ["score", str(article), "--model", str(tiny_model_path), "--explain"]).output
-    assert '" (+' in text
+    assert re.search(r'" \(\d+%\)', text)
     csv_out = runner.invoke(app, ["score", str(article), "--model", str(tiny_model_path), "--explain", "-f", "csv"]).output
     assert "loaded_language: " in csv_out
     plain = runner.invoke(app, ["score", str(article), "--model", str(tiny_model_path), "-f", "json"]).output
@@ -115,3 +117,34 @@ def test_summary_has_one_line_per_document(tmp_path, tiny_model_path):
     lines = out.output.strip().splitlines()
     assert out.exit_code == 0 and lines[0].startswith("document\tsentences\tflagged")
     assert len(lines) == 3 and lines[1].split("\t")[1] == "4"
+
+
+def test_the_trigger_word_is_the_top_evidence_of_the_shipped_model():
+    from pathlib import Path
+
+    from detector import Detector
+
+    detector = Detector.load()
+    cases = [json.loads(line) for line in
+             (Path(__file__).parent / "fixtures" / "evidence_triggers.jsonl").read_text(encoding="utf-8").splitlines()]
+    for case in cases:
+        sentence = detector.explain(case["text"], min_score=0.01)[0]
+        found = {t.technique: t for t in sentence.techniques}
+        assert case["technique"] in found, (case["text"], list(found))
+        top = found[case["technique"]].evidence[0]
+        assert any(word in top.text.lower() for word in case["triggers"]), (case["text"], top.text)
+        assert 0 < top.share <= 1
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(["the", "and", "of", "a", ".", ",", "“", "is", "for", "shameful", "plan",
+                                 "greedy", "rammed", "!", "this", "it"]), min_size=1, max_size=25))
+def test_evidence_is_never_only_punctuation_or_function_words(tiny_detector, words):
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    text = " ".join(words)
+    for s in tiny_detector.explain(text, min_score=0.0):
+        for t in s.techniques:
+            for e in t.evidence or ():
+                tokens = [w.strip(".,!“”") for w in e.text.lower().split()]
+                assert any(w and w.isalpha() and w not in ENGLISH_STOP_WORDS for w in tokens), e.text
