@@ -156,8 +156,10 @@ def score(
     resumable = output is not None and output_format == "jsonl" and not summary
     if resume and not resumable:
         raise DetectorError("--resume needs --output FILE with --format jsonl")
+    if output is None and sys.stdout is None:
+        raise DetectorError("standard output is closed; give --output FILE to write the results")
     if not paths:
-        if sys.stdin.isatty():
+        if sys.stdin is None or sys.stdin.isatty():
             raise DetectorError("give files or directories to score, or - to read standard input")
         paths = ["-"]
     # A report written inside a scored folder is not read back as an article next time.

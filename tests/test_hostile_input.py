@@ -1,5 +1,7 @@
 """Whatever text people feed the detector, it answers without an exception and keeps offsets true."""
 
+import json
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -42,3 +44,136 @@ def test_one_line_of_a_million_characters_segments(tiny_detector):
     sentences = split_sentences(text)
     _check(text, sentences)
     assert sum(len(s.text) for s in sentences) == len(text)
+
+
+# ---------------------------------------------------------------------- terminals, spreadsheets, streams
+
+
+def _cli(*args, **kwargs):
+    from typer.testing import CliRunner
+
+    from detector.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args], **kwargs)
+
+
+def test_escape_sequences_in_text_and_names_never_reach_the_terminal(tmp_path, tiny_model_path):
+    article = tmp_path / "evil\tname\n== forged: 0 sentences.txt"
+    article.write_text("Clear \x1b[2J the screen. Title \x1b]0;owned\x07 here. Shameful \x9b1m plan!", encoding="utf-8")
+    for args in ([], ["--summary"], ["--explain", "--all-scores"]):
+        result = _cli("score", article, "-m", tiny_model_path, *args)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output and "\x9b" not in result.output
+        assert "\\x1b" in result.output or args == ["--summary"]
+        # the name cannot forge a header or a summary row
+        assert "\n== forged" not in result.output
+        assert not any(line.startswith("== forged") for line in result.output.splitlines())
+
+
+def test_csv_cells_that_would_run_as_formulas_are_neutralised(tmp_path, tiny_model_path):
+    import csv
+    import io
+
+    article = tmp_path / "=cmd.txt"
+    article.write_text("=HYPERLINK(\"http://x\")\n+SUM(A1)\n-2+3\n@import\nA plain sentence.", encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(_cli("score", article, "-m", tiny_model_path, "-f", "csv").output)))
+    assert [r["text"][0] for r in rows[:4]] == ["'", "'", "'", "'"] and rows[4]["text"] == "A plain sentence."
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"id": "=1+1", "text": "Plain."}) + "\n", encoding="utf-8")
+    named = list(csv.DictReader(io.StringIO(_cli("score", corpus, "-m", tiny_model_path, "-f", "csv").output)))
+    assert named[0]["document"] == "'=1+1"
+    raw = list(csv.DictReader(io.StringIO(_cli("score", article, "-m", tiny_model_path, "-f", "csv",
+                                               "--csv-raw").output)))
+    assert raw[0]["text"].startswith("=HYPERLINK")
+
+
+def test_a_broken_pipe_ends_quietly(tmp_path, tiny_model_path):
+    import subprocess
+    import sys
+
+    article = tmp_path / "a.txt"
+    article.write_text("The plan was shameful. " * 5000, encoding="utf-8")
+    command = f"{sys.executable} -m detector.cli score {article} -m {tiny_model_path} -f jsonl | head -c 10"
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert result.returncode in (0, 141), result.stderr
+
+
+def test_a_closed_standard_output_is_a_clear_error_not_a_bug(tmp_path, tiny_model_path):
+    import subprocess
+    import sys
+
+    article = tmp_path / "a.txt"
+    article.write_text("The plan was shameful.", encoding="utf-8")
+    result = subprocess.run(f"{sys.executable} -m detector.cli score {article} -m {tiny_model_path} >&-",
+                            shell=True, capture_output=True, text=True, timeout=120)
+    assert result.returncode in (2, 141) and "Traceback" not in result.stderr, result.stderr
+
+
+def test_jobs_has_an_upper_bound(tmp_path, tiny_model_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Text.", encoding="utf-8")
+    result = _cli("score", article, "-m", tiny_model_path, "--jobs", "100000")
+    assert result.exit_code == 2 and "--jobs must be" in result.output
+
+
+def test_scoring_bytes_says_to_decode_them(tiny_detector):
+    import pytest
+
+    from detector import DetectorError
+
+    with pytest.raises(DetectorError, match="decode"):
+        tiny_detector.score(b"Some bytes.")
+    with pytest.raises(DetectorError, match="not int"):
+        tiny_detector.score(42)
+
+
+def test_a_terminal_that_reports_no_width_still_gets_the_view(tiny_detector):
+    import os
+
+    from detector.results import DocumentResult
+    from detector.terminal_view import TerminalView
+
+    text = "The shameful plan was rammed through."
+    old = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "0"
+    try:
+        out = TerminalView().write(DocumentResult("a.txt", tiny_detector.score(text), text))
+    finally:
+        if old is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = old
+    assert "shameful" in out
+
+
+def test_symlinked_folders_are_skipped_with_a_warning(tmp_path):
+    import warnings
+
+    from detector.inputs import find_inputs
+
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.txt").write_text("A.", encoding="utf-8")
+    top = tmp_path / "top"
+    top.mkdir()
+    (top / "b.txt").write_text("B.", encoding="utf-8")
+    (top / "link").symlink_to(real, target_is_directory=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = find_inputs([str(top)])
+    assert [i.path.name for i in found] == ["b.txt"]
+    assert any("symbolic link" in str(w.message) for w in caught)
+
+
+def test_a_file_name_with_undecodable_bytes_is_scored_and_shown_escaped(tmp_path, tiny_model_path):
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    raw = os.path.join(os.fsencode(folder), b"caf\xe9.txt")
+    with open(raw, "wb") as fh:
+        fh.write(b"A shameful plan.")
+    result = _cli("score", folder, "-m", tiny_model_path, "-f", "jsonl")
+    assert result.exit_code == 0, result.output
+    assert "caf\\xe9.txt" in json.loads(result.output)["document"]

@@ -1,0 +1,88 @@
+"""Peak memory of ``detector score`` on large and hostile inputs (bounded resources).
+
+    python scripts/benchmark_memory.py [--write]
+
+Three inputs are generated in a temporary folder: 50 MB of prose (the openly licensed pool in
+``../shared/data/open-text``, repeated), one million short lines, and 6 MB of "a." with no
+spaces. Each is scored by a fresh ``detector score FILE -f jsonl -o OUT`` process and its peak
+resident memory read from the kernel; the target is at most 400 MB for each. A one-paragraph
+file is measured the same way, as the reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+POOL = ROOT.parent / "shared" / "data" / "open-text"
+DOCS = ROOT / "docs" / "benchmarks.md"
+TARGET_MB = 400
+
+_PEAK = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], capture_output=True); "
+         "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def prose(size: int) -> str:
+    texts = [json.loads(line)["text"] for path in sorted(POOL.glob("*.jsonl")) if "npov" not in path.name
+             for line in path.open(encoding="utf-8")]
+    block = "\n\n".join(texts)
+    return (block * (size // len(block) + 1))[:size]
+
+
+def peak(path: Path, out: Path) -> tuple[int, float, float]:
+    command = [sys.executable, "-m", "detector.cli", "score", str(path), "-f", "jsonl", "-o", str(out), "--quiet"]
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", _PEAK, *command], capture_output=True, text=True, check=True)
+    code, kilobytes = result.stdout.split()
+    return int(code), int(kilobytes) / 1024, time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        inputs = {
+            "one paragraph (reference)": "The council met on Tuesday. Its shameful plan was rammed through.\n",
+            "50 MB of prose": prose(50 * 2**20),
+            "1,000,000 short lines": "".join(f"Line {i} is short.\n" for i in range(1_000_000)),
+            '6 MB of "a." without spaces': "a." * (3 * 2**20),
+        }
+        for name, text in inputs.items():
+            path = folder / "input.txt"
+            path.write_text(text, encoding="utf-8")
+            code, mb, seconds = peak(path, folder / "out.jsonl")
+            rows.append((name, len(text.encode()), code, mb, seconds))
+            print(f"{name}: exit {code}, peak {mb:.0f} MB, {seconds:.0f} s", flush=True)
+    lines = [f"Measured {_dt.date.today()} with `python scripts/benchmark_memory.py --write`: peak resident memory "
+             f"of one `detector score FILE -f jsonl -o OUT` process (shipped model); target ≤ {TARGET_MB} MB.", "",
+             "| input | size | exit | peak memory | wall time | target |", "| --- | --- | --- | --- | --- | --- |"]
+    for name, size, code, mb, seconds in rows:
+        verdict = "–" if "reference" in name else ("met" if mb <= TARGET_MB and code == 0 else "missed")
+        lines.append(f"| {name} | {size / 2**20:.1f} MB | {code} | {mb:.0f} MB | {seconds:.0f} s | {verdict} |")
+    text = "\n".join(lines)
+    print(text)
+    if args.write:
+        start, end = "<!-- memory:start -->", "<!-- memory:end -->"
+        doc = DOCS.read_text(encoding="utf-8")
+        if start in doc:
+            head, rest = doc.split(start, 1)
+            doc = head + start + "\n" + text + "\n" + end + rest.split(end, 1)[1]
+        else:
+            section = "## Memory on large and hostile inputs"
+            doc = doc.rstrip() + f"\n\n{section}\n\n{start}\n{text}\n{end}\n"
+        DOCS.write_text(doc, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
