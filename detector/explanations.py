@@ -33,7 +33,7 @@ _PHRASE_SHARE = 0.25
 
 
 def explain_inputs(estimator, inputs: Sequence[SentenceInput], technique_indices: Sequence[Sequence[int]],
-                   top: int = 3) -> list[dict[int, tuple[Evidence, ...]]]:
+                   top: int = 3, matrix: sparse.csr_matrix | None = None) -> list[dict[int, tuple[Evidence, ...]]]:
     """For each sentence, evidence for each requested technique (column index of the model).
 
     Evidence spans are offsets into the sentence text, strongest first, at most ``top`` per
@@ -42,7 +42,8 @@ def explain_inputs(estimator, inputs: Sequence[SentenceInput], technique_indices
     if len(inputs) == 0:
         return []
     features = estimator.features_
-    matrix = sparse.csr_matrix(features.transform(inputs))
+    if matrix is None:  # scoring hands over the rows it built; other callers get them built here
+        matrix = estimator.feature_matrix(inputs)
     heads = estimator.technique_classifier_.estimators_
     out: list[dict[int, tuple[Evidence, ...]]] = []
     for row, (x, wanted) in enumerate(zip(inputs, technique_indices, strict=True)):
@@ -146,7 +147,10 @@ def _ngram_spans(vectorizer, text: str):
                     end = match.start() + min(i + n - 1, len(match.group()))
                     yield padded[i:i + n], (start, max(end, start + 1))
         return
-    tokens = [(m.group().lower(), m.span()) for m in _TOKEN.finditer(text)]
+    # The vectoriser's own token pattern, so evidence sees exactly the tokens the model saw
+    # ("workers' rights" gives "workers", not "workers'").
+    pattern = re.compile(vectorizer.token_pattern)
+    tokens = [(m.group().lower() if vectorizer.lowercase else m.group(), m.span()) for m in pattern.finditer(text)]
     for n in range(low, high + 1):
         for i in range(len(tokens) - n + 1):
             gram = tokens[i:i + n]

@@ -271,10 +271,20 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "features_")
         if len(X) == 0:
             return np.zeros(0), np.zeros((0, len(self.classes_)))
-        matrix = sparse.csr_matrix(self.features_.transform(X))
+        return self.scores_from_features(self.feature_matrix(X))
+
+    def feature_matrix(self, X: Sequence[SentenceInput]) -> sparse.csr_matrix:
+        """The feature rows of ``X`` (what the heads score, and what explanations split up)."""
+        check_is_fitted(self, "features_")
+        return sparse.csr_matrix(self.features_.transform(X))
+
+    def scores_from_features(self, matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """``predict_scores`` for feature rows already built by ``feature_matrix``."""
+        if matrix.shape[0] == 0:
+            return np.zeros(0), np.zeros((0, len(self.classes_)))
         any_proba = self.any_classifier_.predict_proba(matrix)[:, -1]
         if len(self.any_classifier_.classes_) == 1:
-            any_proba = np.full(len(X), float(self.any_classifier_.classes_[0]))
+            any_proba = np.full(matrix.shape[0], float(self.any_classifier_.classes_[0]))
         scores = self._calibrated(np.column_stack([any_proba, self.technique_classifier_.predict_proba(matrix)]))
         return scores[:, 0], scores[:, 1:]
 

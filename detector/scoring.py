@@ -192,7 +192,10 @@ class Detector:
         inputs: list[SentenceInput] = []
         for sentences in segmented:
             inputs.extend(document_inputs([s.text for s in sentences]))
-        any_proba, technique_proba = self.estimator.predict_scores(inputs)
+        # The feature rows are built once: the heads score them and explanations split them up.
+        matrix = self.estimator.feature_matrix(inputs) if inputs else None
+        any_proba, technique_proba = (self.estimator.scores_from_features(matrix) if matrix is not None
+                                      else (np.zeros(0), np.zeros((0, len(self.labels)))))
         flagged, decided = decide(any_proba, technique_proba, *limits)
         prose = np.array([not is_non_prose(s.text) for sentences in segmented for s in sentences], dtype=bool)
         flagged &= prose
@@ -204,7 +207,7 @@ class Detector:
         if explain:
             from .explanations import explain_inputs
 
-            evidence = explain_inputs(self.estimator, inputs, chosen, top)
+            evidence = explain_inputs(self.estimator, inputs, chosen, top, matrix=matrix)
         out: list[list[SentenceResult]] = []
         row = 0
         for sentences in segmented:

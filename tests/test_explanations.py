@@ -148,3 +148,19 @@ def test_evidence_is_never_only_punctuation_or_function_words(tiny_detector, wor
             for e in t.evidence or ():
                 tokens = [w.strip(".,!“”") for w in e.text.lower().split()]
                 assert any(w and w.isalpha() and w not in ENGLISH_STOP_WORDS for w in tokens), e.text
+
+
+def test_explanations_use_the_vectoriser_s_own_tokens():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from detector.explanations import _ngram_spans
+    from detector.features import build_features
+
+    words = build_features(("words",)).transformer_list[0][1][-1]
+    assert isinstance(words, TfidfVectorizer)
+    text = "The workers' rights were cut."
+    words.fit([text, text])
+    grams = dict(_ngram_spans(words, text))
+    # every n-gram the explanation looks up is one the vectoriser extracted
+    assert set(grams) == set(words.vocabulary_)
+    assert text[slice(*grams["workers rights"])] == "workers' rights"
