@@ -95,7 +95,7 @@ def resume_point(output: Path, fingerprint: str) -> int:
     partial = partial_path(output)
     record = _run_record(output)
     if not partial.exists():
-        raise DetectorError(f"{output}: nothing to resume (no {partial.name}); run without --resume")
+        return 0  # nothing was written yet: the run starts from the first document
     recorded = record.read_text(encoding="ascii").strip() if record.exists() else None
     if recorded != fingerprint:
         raise DetectorError(f"{partial}: made by a different run (other inputs, options or model); "
@@ -132,13 +132,14 @@ def open_output(output: Path, resumable: bool = False, resume: bool = False,
         return
     partial = partial_path(output)
     partial.parent.mkdir(parents=True, exist_ok=True)
+    fresh = not (resume and partial.exists())
     # Opened for appending and locked before anything is truncated, so a second run to the
     # same output is refused without touching the first run's lines.
     with open(partial, "a", encoding="utf-8", newline="") as out:
         _lock(out, partial)
-        if not resume:
+        if fresh:
             out.truncate(0)
-        if fingerprint is not None and not resume:
+        if fingerprint is not None and fresh:
             _run_record(output).write_text(fingerprint + "\n", encoding="ascii")
         yield out
         out.flush()

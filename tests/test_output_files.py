@@ -330,3 +330,11 @@ def test_worker_processes_end_when_the_parent_is_killed(tmp_path, tiny_model_pat
     time.sleep(5)
     left = [w for w in workers if _alive(w)]
     assert left == [], [open(f"/proc/{w}/cmdline").read().replace("\0", " ")[:120] for w in left]
+
+
+def test_resume_with_nothing_written_yet_starts_from_the_first_document(tmp_path, tiny_model_path):
+    articles = _articles(tmp_path, 3)
+    out = tmp_path / "out.jsonl"
+    first = _score(*articles, "-m", tiny_model_path, "-f", "jsonl", "-o", out, "--resume")
+    assert first.exit_code == 0, first.output
+    assert [json.loads(line)["document"] for line in out.read_text(encoding="utf-8").splitlines()] == articles
