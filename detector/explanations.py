@@ -98,9 +98,9 @@ def _unit_weights(features, text: str, values, coef: np.ndarray,
         if name in ("words", "stems", "chars"):
             _credit_ngrams(part[-1], text, part_values, part_coef, credit)
         elif name == "lexicon":
-            _credit_lexicon(part[-1], text, part_coef, credit)
+            _credit_counts(lexicon_matches(text), part[-1], part_coef, credit)
         elif name == "claims":
-            _credit_claims(part[-1], text, part_coef, credit)
+            _credit_counts(claim_matches(text), part[-1], part_coef, credit)
         elif name == "embedding":
             _credit_embedding(part[0], part[-1], text, part_coef, credit)
         offset += width
@@ -157,23 +157,13 @@ def _ngram_spans(vectorizer, text: str):
             yield " ".join(t for t, _ in gram), (gram[0][1][0], gram[-1][1][1])
 
 
-def _credit_lexicon(scaler, text: str, coef: np.ndarray, credit) -> None:
-    """A category's contribution, measured from "no match", shared by the words that matched."""
-    matches: dict[int, list[tuple[int, int]]] = {}
-    for start, end, category in lexicon_matches(text):
-        matches.setdefault(category, []).append((start, end))
-    for category, spans in matches.items():
-        amount = coef[category] * np.log1p(len(spans)) / scaler.scale_[category]
-        for start, end in spans:
-            credit(start, end, amount / len(spans))
-
-
-def _credit_claims(scaler, text: str, coef: np.ndarray, credit) -> None:
-    """A claim marker's contribution, measured from "no marker", shared by the words that matched it."""
-    matches: dict[int, list[tuple[int, int]]] = {}
-    for start, end, column in claim_matches(text):
-        matches.setdefault(column, []).append((start, end))
-    for column, spans in matches.items():
+def _credit_counts(matches, scaler, coef: np.ndarray, credit) -> None:
+    """For a group of log(1 + count) columns (lexicon categories, claim markers): each column's
+    contribution, measured from "no match", shared by the words that matched it."""
+    spans_of: dict[int, list[tuple[int, int]]] = {}
+    for start, end, column in matches:
+        spans_of.setdefault(column, []).append((start, end))
+    for column, spans in spans_of.items():
         amount = coef[column] * np.log1p(len(spans)) / scaler.scale_[column]
         for start, end in spans:
             credit(start, end, amount / len(spans))

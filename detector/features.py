@@ -203,18 +203,32 @@ def style_vector(text: str) -> list[float]:
     ]
 
 
-class StyleFeatures(TransformerMixin, BaseEstimator):
-    """Surface style of the sentence: length, punctuation, quotes, capitals, pronouns."""
+class _SentenceMeasures(TransformerMixin, BaseEstimator):
+    """Base of the groups that measure each sentence on its own: one row of ``_measure(text)``."""
 
-    def fit(self, X: Sequence[SentenceInput], y=None) -> StyleFeatures:
-        self.n_features_out_ = len(_STYLE_NAMES)
+    _prefix: str = ""
+    _names: tuple[str, ...] = ()
+
+    @staticmethod
+    def _measure(text: str) -> list[float]:
+        raise NotImplementedError
+
+    def fit(self, X: Sequence[SentenceInput], y=None):
+        self.n_features_out_ = len(self._names)
         return self
 
     def transform(self, X: Sequence[SentenceInput]) -> np.ndarray:
-        return np.array([style_vector(x.text) for x in X], dtype=np.float64).reshape(len(X), -1)
+        return np.array([self._measure(x.text) for x in X], dtype=np.float64).reshape(len(X), len(self._names))
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        return np.array([f"style:{n}" for n in _STYLE_NAMES], dtype=object)
+        return np.array([f"{self._prefix}:{n}" for n in self._names], dtype=object)
+
+
+class StyleFeatures(_SentenceMeasures):
+    """Surface style of the sentence: length, punctuation, quotes, capitals, pronouns."""
+
+    _prefix, _names = "style", _STYLE_NAMES
+    _measure = staticmethod(style_vector)
 
 
 # --------------------------------------------------------------------------- context
@@ -355,18 +369,11 @@ def claim_vector(text: str) -> list[float]:
     ]
 
 
-class ClaimFeatures(TransformerMixin, BaseEstimator):
+class ClaimFeatures(_SentenceMeasures):
     """How a sentence makes its claim: modal guesses, intentions, sources, causes, absolutes."""
 
-    def fit(self, X: Sequence[SentenceInput], y=None) -> ClaimFeatures:
-        self.n_features_out_ = len(_CLAIM_NAMES)
-        return self
-
-    def transform(self, X: Sequence[SentenceInput]) -> np.ndarray:
-        return np.array([claim_vector(x.text) for x in X], dtype=np.float64).reshape(len(X), -1)
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        return np.array([f"claims:{n}" for n in _CLAIM_NAMES], dtype=object)
+    _prefix, _names = "claims", _CLAIM_NAMES
+    _measure = staticmethod(claim_vector)
 
 
 # --------------------------------------------------------------------------- assembly

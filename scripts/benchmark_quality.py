@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import platform
-import re
 import sys
 import time
 import warnings
@@ -28,6 +27,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _docs import write_section  # noqa: E402
 from joblib import Parallel, delayed  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
@@ -224,19 +224,6 @@ def render(rows, ablation, speed, n_docs, n_sentences) -> str:
     lines += ["", f"Scoring throughput of the trained pipeline, one process, segmentation included: "
               f"**{speed:,.0f} sentences per second**."]
     return "\n".join(lines)
-
-
-def write_section(path: Path, name: str, body: str) -> None:
-    """Replace the block between ``<!-- name:start -->`` and ``<!-- name:end -->`` (or append it)."""
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = f"{start}\n{body}\n{end}"
-    if start in text:
-        text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,6 @@ import json
 import math
 import os
 import platform
-import re
 import shlex
 import sys
 from collections import defaultdict
@@ -406,14 +405,10 @@ def render_markdown(summary: dict, header: str) -> str:
 
 def write_section(path: Path, body: str) -> None:
     """Replace the text between the sides markers, or append a new section with them at the end."""
-    start, end = f"<!-- {SECTION}:start -->", f"<!-- {SECTION}:end -->"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = f"{start}\n{body}\n{end}"
-    if start in text and end in text:
-        text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, text, count=1, flags=re.DOTALL)
-    else:
-        text = text.rstrip("\n") + f"\n\n{SECTION_TITLE}\n\n{block}\n"
-    path.write_text(text, encoding="utf-8")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from _docs import write_section as write
+
+    write(path, SECTION, body, SECTION_TITLE)
 
 
 # ---------------------------------------------------------------------------- main

@@ -194,7 +194,7 @@ def main() -> int:
     markdown = "\n".join(lines)
     print(markdown)
     if args.write:
-        from benchmark_quality import write_section
+        from _docs import write_section
 
         write_section(ROOT / "docs" / "benchmarks.md", "speed", markdown)
     return 0

@@ -69,14 +69,10 @@ def main() -> int:
     text = "\n".join(lines)
     print(text)
     if args.write:
-        start, end = "<!-- training:start -->", "<!-- training:end -->"
-        doc = DOCS.read_text(encoding="utf-8")
-        if start in doc:
-            head, rest = doc.split(start, 1)
-            doc = head + start + "\n" + text + "\n" + end + rest.split(end, 1)[1]
-        else:
-            doc = doc.rstrip() + "\n\n## Training time\n\n" + start + "\n" + text + "\n" + end + "\n"
-        DOCS.write_text(doc, encoding="utf-8")
+        sys.path.insert(0, str(ROOT / "scripts"))
+        from _docs import write_section
+
+        write_section(DOCS, "training", text, "## Training time")
     return 0
 
 

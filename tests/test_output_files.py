@@ -23,27 +23,18 @@ def _score(*args):
 
 
 def test_an_interrupted_jsonl_run_resumes_without_losing_or_repeating_documents(tmp_path, tiny_model_path, monkeypatch):
-    from detector.scoring import Detector
 
     articles = _articles(tmp_path, 5)
     out = tmp_path / "scores.jsonl"
     out.write_text("old complete run\n", encoding="utf-8")
-    real = Detector.score_documents
-
-    def dies_after_two(self, texts, *args, **kwargs):
-        for count, result in enumerate(real(self, texts, *args, **kwargs)):
-            if count == 2:
-                raise KeyboardInterrupt
-            yield result
-
-    monkeypatch.setattr(Detector, "score_documents", dies_after_two)
+    restore = _interrupt_after(monkeypatch, 2)
     interrupted = _score(*articles, "-m", tiny_model_path, "-f", "jsonl", "-o", out)
     assert interrupted.exit_code == 130
     assert out.read_text(encoding="utf-8") == "old complete run\n"  # the old file, untouched
     partial = partial_path(out)
     with open(partial, "a", encoding="utf-8") as fh:
         fh.write('{"document": "cut off by the cra')  # a line a crash left unfinished
-    monkeypatch.setattr(Detector, "score_documents", real)
+    restore()
 
     resumed = _score(*articles, "-m", tiny_model_path, "-f", "jsonl", "-o", out, "--resume")
     assert resumed.exit_code == 0, resumed.output
@@ -107,18 +98,10 @@ def test_a_large_file_is_scored_in_parts_and_resumes_part_by_part(tmp_path, tiny
     assert [s["text"] for s in sentences] == [s.text for s in Detector.load(tiny_model_path).score(text)]
 
     out = tmp_path / "big.jsonl"
-    real = Detector.score_documents
-
-    def dies_after_two(self, texts, *args, **kwargs):
-        for count, result in enumerate(real(self, texts, *args, **kwargs)):
-            if count == 2:
-                raise KeyboardInterrupt
-            yield result
-
-    monkeypatch.setattr(Detector, "score_documents", dies_after_two)
+    restore = _interrupt_after(monkeypatch, 2)
     assert _score(big, "-m", tiny_model_path, "-f", "jsonl", "-o", out).exit_code == 130
     assert len(partial_path(out).read_text(encoding="utf-8").splitlines()) == 2
-    monkeypatch.setattr(Detector, "score_documents", real)
+    restore()
     resumed = _score(big, "-m", tiny_model_path, "-f", "jsonl", "-o", out, "--resume")
     assert resumed.exit_code == 0 and out.read_text(encoding="utf-8") == whole.output
 
