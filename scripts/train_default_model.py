@@ -98,6 +98,7 @@ def main() -> int:
         metrics["calibration"][name] = calibration_figures(detector, documents)
     (args.out.parent / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     write_card_figures(args.out.parent / "MODEL_CARD.md", metrics, detector.metadata)
+    write_benchmark_section(metrics, detector.metadata)
     for name, figures in metrics.items():
         if "any" not in figures:
             continue
@@ -132,6 +133,37 @@ def _table(figures: dict) -> str:
         if s["support"]:
             lines.append(f"| {technique} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |")
     return "\n".join(lines)
+
+
+def write_benchmark_section(metrics: dict, metadata: dict) -> None:
+    """The shipped model's figures on every evaluation set, side by side, in docs/benchmarks.md."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from _docs import write_section
+
+    names = {"cross_validation": "grouped cross-validation (training split)",
+             "heldout": "held-out, written documents", "heldout_real": "held-out, real documents",
+             "ptc_train": "PTC train (real news, never trained on)"}
+    lines = [f"Measured by `python scripts/train_default_model.py` on {metadata['created'][:10]} (balanced "
+             "operating point; `models/MODEL_CARD.md` has every technique).", "",
+             "| data | sentences | any P | any R | any F1 | micro F1 | macro F1 |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for key, label in names.items():
+        if key in metrics:
+            m = metrics[key]
+            lines.append(f"| {label} | {m['sentences']} | {m['any']['precision']:.3f} | {m['any']['recall']:.3f} | "
+                         f"{m['any']['f1']:.3f} | {m['micro']['f1']:.3f} | {m['macro']['f1']:.3f} |")
+    calibration = {k: v for k, v in (metrics.get("calibration") or {}).items() if v}
+    if calibration:
+        heads = list(next(iter(calibration.values()))["per_head"])
+        lines += ["", "Expected calibration error (10 bins) per head:", "",
+                  "| head | " + " | ".join(names.get(k, k) for k in calibration) + " |",
+                  "| --- | " + " | ".join("---" for _ in calibration) + " |"]
+        for head in heads:
+            lines.append(f"| {head} | " + " | ".join(f"{c['per_head'].get(head, c['any'] if head == 'any' else 0):.3f}"
+                                                   for c in calibration.values()) + " |")
+        lines.append("| techniques pooled | " + " | ".join(f"{c['techniques_pooled']:.3f}"
+                                                         for c in calibration.values()) + " |")
+    write_section(ROOT / "docs" / "benchmarks.md", "model", "\n".join(lines), "## The shipped model")
 
 
 def write_card_figures(card: Path, metrics: dict, metadata: dict) -> None:
