@@ -22,9 +22,11 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
 
+from .embeddings import EmbeddingFeatures
 from .features import WORD_TOKEN as _TOKEN
-from .features import SentenceInput, claim_matches, lexicon_matches, stem_tokens, word_stem
+from .features import SentenceInput, stem_tokens, word_stem
 from .results import Evidence
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
@@ -95,14 +97,16 @@ def _unit_weights(features, text: str, values, coef: np.ndarray,
         width = _width(part)
         part_coef = coef[offset:offset + width] * group_weights.get(name, 1.0)
         part_values = values[:, offset:offset + width]
-        if name in ("words", "stems", "chars"):
-            _credit_ngrams(part[-1], text, part_values, part_coef, credit)
-        elif name == "lexicon":
-            _credit_counts(lexicon_matches(text), part[-1], part_coef, credit)
-        elif name == "claims":
-            _credit_counts(claim_matches(text), part[-1], part_coef, credit)
-        elif name == "embedding":
-            _credit_embedding(part[0], part[-1], text, part_coef, credit)
+        # Each group is asked what its columns saw: a vectoriser through its own vocabulary and
+        # token pattern, a count group through its ``column_spans``, the embedding through its
+        # tokens.  Groups that describe no word (style, context) have nothing to say.
+        source, last = part[0], part[-1]
+        if isinstance(last, TfidfVectorizer):
+            _credit_ngrams(last, text, part_values, part_coef, credit)
+        elif hasattr(source, "column_spans"):
+            _credit_counts(source.column_spans(text), last, part_coef, credit)
+        elif isinstance(source, EmbeddingFeatures):
+            _credit_embedding(source, last, text, part_coef, credit)
         offset += width
     return weights
 

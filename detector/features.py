@@ -168,6 +168,10 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.array([f"lexicon:{n}" for n in lexicon_names()], dtype=object)
 
+    def column_spans(self, text: str) -> Iterator[tuple[int, int, int]]:
+        """The words behind each column: (start, end, category) for every lexicon hit."""
+        return lexicon_matches(text)
+
 
 # --------------------------------------------------------------------------- style
 
@@ -374,6 +378,10 @@ class ClaimFeatures(_SentenceMeasures):
 
     _prefix, _names = "claims", _CLAIM_NAMES
     _measure = staticmethod(claim_vector)
+
+    def column_spans(self, text: str) -> Iterator[tuple[int, int, int]]:
+        """The words behind the count columns: (start, end, column) for every claim marker."""
+        return claim_matches(text)
 
 
 # --------------------------------------------------------------------------- assembly

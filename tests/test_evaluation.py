@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from detector.evaluation import evaluate
 from detector.metrics import Scores, score_decisions
@@ -31,3 +33,24 @@ def test_evaluate_scores_the_documents_own_sentences(tiny_detector, documents):
     report = evaluate(tiny_detector, documents)
     assert report.sentences == sum(len(d.sentences()) for d in documents)
     assert report.any.f1 > 0.8  # it has seen these documents in training
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(min_value=1, max_value=40).flatmap(
+    lambda n: st.tuples(st.lists(st.lists(st.booleans(), min_size=3, max_size=3), min_size=n, max_size=n),
+                        st.lists(st.lists(st.booleans(), min_size=3, max_size=3), min_size=n, max_size=n))))
+def test_score_decisions_agrees_with_scikit_learn(pair):
+    import numpy as np
+    from sklearn.metrics import precision_recall_fscore_support
+
+    gold, predicted = (np.array(x, dtype=int) for x in pair)
+    report = score_decisions(gold, predicted, ["a", "b", "c"])
+    p, r, f, s = precision_recall_fscore_support(gold, predicted, average=None, zero_division=0)
+    for j, label in enumerate("abc"):
+        got = report.techniques[label]
+        assert (got.precision, got.recall, got.f1, got.support) == pytest.approx((p[j], r[j], f[j], s[j]))
+    mp, mr, mf, _ = precision_recall_fscore_support(gold, predicted, average="micro", zero_division=0)
+    assert (report.micro.precision, report.micro.recall, report.micro.f1) == pytest.approx((mp, mr, mf))
+    ap, ar, af, _ = precision_recall_fscore_support(gold.any(axis=1), predicted.any(axis=1), average="binary",
+                                                   zero_division=0)
+    assert (report.any.precision, report.any.recall, report.any.f1) == pytest.approx((ap, ar, af))
