@@ -62,7 +62,7 @@ class WordPiece:
             ids.append(found)
             start = end
         result = tuple(ids)
-        if len(self._cache) < 500_000:
+        if len(self._cache) < 100_000:  # bounded: memory stays flat on text with endless new words
             self._cache[word] = result
         return result
 

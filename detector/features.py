@@ -97,7 +97,7 @@ def _lexicon() -> _Lexicon:
 # Lexicon counts of recently seen sentences: LexiconFeatures and ContextFeatures both need
 # them for the same batch, and counting is the costliest step of feature extraction.
 _RECENT_COUNTS: dict[str, np.ndarray] = {}
-_RECENT_LIMIT = 100_000
+_RECENT_LIMIT = 20_000
 
 
 def lexicon_counts(texts: Sequence[str]) -> np.ndarray:
@@ -132,7 +132,7 @@ def lexicon_matches(text: str) -> Iterator[tuple[int, int, int]]:
             yield match.start(), match.end(), i
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=100_000)
 def _word_categories(token: str) -> tuple[int, ...]:
     """The lexicon categories a lower-cased word belongs to, whole-word entries before prefixes.
 
@@ -397,7 +397,7 @@ def _stemmer():
     return SnowballStemmer("english")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=100_000)
 def word_stem(word: str) -> str:
     """The Snowball stem of a lower-cased word ("corrupted", "corruption" -> "corrupt")."""
     return _stemmer().stem(word)

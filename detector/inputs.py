@@ -46,7 +46,7 @@ class InputDocument:
 
 
 #: Text files above this size are read and scored in parts, so memory stays bounded.
-PART_BYTES = 16 * 2**20
+PART_BYTES = 2**20
 #: Standard input cannot be re-read in parts; above this size the user is asked for a file.
 STDIN_LIMIT = 64 * 2**20
 

@@ -13,7 +13,6 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +30,9 @@ if TYPE_CHECKING:
     from .corpus import Document
 
 _BATCH_DOCUMENTS = 64
+# A batch also ends once it holds this much text, so that a few long documents do not make one
+# huge feature matrix: memory stays flat whatever the documents' sizes.
+_BATCH_CHARS = 1_000_000
 _CANDIDATES = 2
 _VOICE_CONTEXT = 2
 
@@ -145,7 +147,7 @@ class Detector:
             raise DetectorError(f"unknown voice {voice!r}; use 'author' or 'quoted'")
         limits = self.thresholds(min_score)
         items = (_as_input(d, i) for i, d in enumerate(documents))
-        batches = _batched(items, _BATCH_DOCUMENTS)
+        batches = _batched(items, _BATCH_DOCUMENTS, _BATCH_CHARS)
         if n_jobs == 1:
             for batch in batches:
                 yield from _results(batch, self._score_batch([d.text for d in batch], limits, explain, top, voice))
@@ -316,8 +318,17 @@ def _shift(evidence: Sequence[Evidence], offset: int) -> tuple[Evidence, ...]:
     return tuple(Evidence(e.start + offset, e.end + offset, e.text, e.weight, e.share) for e in evidence)
 
 
-def _batched(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    while batch := list(islice(items, size)):
+def _batched(items: Iterator[InputDocument], size: int, chars: int) -> Iterator[list[InputDocument]]:
+    """Batches of at most ``size`` documents that stop growing once they hold ``chars`` characters."""
+    batch: list[InputDocument] = []
+    held = 0
+    for item in items:
+        batch.append(item)
+        held += len(item.text)
+        if len(batch) >= size or held >= chars:
+            yield batch
+            batch, held = [], 0
+    if batch:
         yield batch
 
 
