@@ -21,6 +21,11 @@ from .readers import ReadError, TableHeader, jsonl_records, read_text, table_row
 from .segmentation import Sentence, split_sentences
 from .taxonomy import PTC_LABELS, TECHNIQUE_IDS, is_technique
 
+__all__ = [
+    "LabelledSpan", "Document", "FORMATS", "read_corpus", "read_jsonl", "read_table", "read_ptc", "infer_format",
+    "corpus_fingerprint", "CorpusSummary", "summarise_corpus", "gold_matrix",
+]
+
 FORMATS = ("jsonl", "csv", "tsv", "ptc")
 _MAX_ERRORS_SHOWN = 20
 _PTC_ARTICLE = re.compile(r"^article(.+)\.txt$")

@@ -7,6 +7,8 @@ CLI turns these into exit code 2 without a traceback; any other exception is a b
 
 from __future__ import annotations
 
+__all__ = ["DetectorError", "DataError", "ModelError"]
+
 
 class DetectorError(Exception):
     """An error caused by the user's input: the message says what is wrong and where."""

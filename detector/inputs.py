@@ -19,6 +19,8 @@ from pathlib import Path
 from .errors import DetectorError
 from .readers import ReadError, TableHeader, decode_text, jsonl_records, read_text, table_rows
 
+__all__ = ["Input", "InputDocument", "ReadProblem", "find_inputs", "read_inputs", "PART_BYTES", "STDIN_LIMIT"]
+
 _CORPUS_SUFFIXES = {".jsonl": "jsonl", ".csv": "csv", ".tsv": "tsv"}
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+__all__ = ["Scores", "EvaluationReport", "score_decisions", "format_report"]
+
 
 @dataclass(frozen=True)
 class Scores:

@@ -33,6 +33,11 @@ from .features import DEFAULT_FEATURE_GROUPS, SentenceInput, build_features
 from .metrics import score_decisions
 from .taxonomy import TECHNIQUE_IDS
 
+__all__ = [
+    "TechniqueClassifier", "SENSITIVITIES", "decide", "best_f1_threshold", "best_fbeta_threshold", "fit_platt",
+    "apply_platt", "expected_calibration_error",
+]
+
 # Progress of fitting is logged at INFO; the CLI shows it on a terminal.
 log = logging.getLogger("detector")
 

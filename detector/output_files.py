@@ -27,6 +27,8 @@ from typing import TextIO
 from .errors import DetectorError
 from .persistence import atomic_path
 
+__all__ = ["check_output", "open_output", "partial_path", "resume_point", "run_fingerprint"]
+
 
 def partial_path(output: Path) -> Path:
     """Where a resumable run keeps its progress."""

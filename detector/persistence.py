@@ -34,6 +34,11 @@ from typing import Any
 
 from .errors import ModelError
 
+__all__ = [
+    "MODEL_TYPES", "FORMAT_VERSION", "ModelVersionWarning", "load_model", "save_model", "atomic_path",
+    "default_model_path", "file_sha256", "shipped_model_sha256", "is_safe_format",
+]
+
 MAGIC = "detector-model"
 FORMAT_VERSION = 1
 DEFAULT_MODEL_NAME = "default.joblib"

@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+__all__ = ["ReadError", "TableHeader", "decode_text", "read_text", "jsonl_records", "table_rows"]
+
 # A CSV field is a whole document; the csv module's default limit (128 KiB) would refuse long ones.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 

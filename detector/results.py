@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+__all__ = ["Evidence", "TechniqueScore", "SentenceResult", "DocumentResult"]
+
 
 @dataclass(frozen=True, slots=True)
 class Evidence:

@@ -29,6 +29,8 @@ from .segmentation import Sentence, is_non_prose, split_sentences
 if TYPE_CHECKING:
     from .corpus import Document
 
+__all__ = ["Detector", "cached_detector"]
+
 _BATCH_DOCUMENTS = 64
 # A batch also ends once it holds this much text, so that a few long documents do not make one
 # huge feature matrix: memory stays flat whatever the documents' sizes.

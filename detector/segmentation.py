@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+__all__ = ["Sentence", "split_sentences", "text_blocks", "is_non_prose", "MAX_CHUNK"]
+
 _LINE = re.compile(r"[^\n]+")
 _PARAGRAPH = re.compile(r"\S(?:.*?\S)?(?=[ \t\r\f\v]*\n\s*\n|\s*\Z)", re.S)
 _TERMINAL = tuple(".!?:;\"'”’)]…")

@@ -21,6 +21,8 @@ from .features import SentenceInput, document_inputs
 from .model import TechniqueClassifier
 from .scoring import Detector
 
+__all__ = ["train", "training_inputs"]
+
 
 def training_inputs(documents: Sequence[Document],
                     labels: Sequence[str]) -> tuple[list[SentenceInput], np.ndarray, list[int]]:

@@ -27,6 +27,8 @@ from ._display import model_label, quoted_name, visible
 from .errors import DetectorError
 from .results import DocumentResult, SentenceResult, TechniqueScore
 
+__all__ = ["WRITERS", "Writer", "WriterOptions", "get_writer", "write_results", "render"]
+
 #: The formats ``get_writer`` knows.  ``terminal`` is the coloured view of ``text``.
 WRITERS = ("text", "json", "jsonl", "csv", "html", "summary", "terminal")
 _CSV_COLUMNS = ["document", "start", "end", "score", "flagged", "techniques", "voices", "text", "evidence",
