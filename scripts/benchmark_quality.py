@@ -197,7 +197,8 @@ def render(rows, ablation, speed, n_docs, n_sentences) -> str:
     ours = rows[0][1]
     lines = [
         f"Measured {dt.date.today().isoformat()} on {machine} (2 cores) with "
-        f"`python scripts/benchmark_quality.py --ablation --write`: PTC training split, {n_docs} articles, "
+        f"`python scripts/benchmark_quality.py{' --ablation' if ablation else ''} --write`: "
+        f"PTC training split, {n_docs} articles, "
         f"{n_sentences} sentences, {FOLDS}-fold cross-validation grouped by article.",
         "",
         "| system | any P | any R | any F1 | technique micro F1 | technique macro F1 |",
