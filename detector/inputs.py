@@ -47,8 +47,9 @@ class InputDocument:
     offset: int = 0
 
 
-#: Text files above this size are read and scored in parts, so memory stays bounded.
-PART_BYTES = 2**20
+#: Text files above this size are read and scored in parts, so memory stays bounded (a part is
+#: one document: its sentences are scored together, so a part must stay small).
+PART_BYTES = 2**16
 #: Standard input cannot be re-read in parts; above this size the user is asked for a file.
 STDIN_LIMIT = 64 * 2**20
 

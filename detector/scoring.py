@@ -32,9 +32,9 @@ if TYPE_CHECKING:
 __all__ = ["Detector", "cached_detector"]
 
 _BATCH_DOCUMENTS = 64
-# A batch also ends once it holds this much text, so that a few long documents do not make one
-# huge feature matrix: memory stays flat whatever the documents' sizes.
-_BATCH_CHARS = 1_000_000
+# A batch also ends once it holds this much text, so that a few long documents (or many short
+# lines) do not make one huge feature matrix: memory stays flat whatever the documents' sizes.
+_BATCH_CHARS = 200_000
 _CANDIDATES = 2
 _VOICE_CONTEXT = 2
 
