@@ -19,3 +19,10 @@ def write_section(path: Path, name: str, body: str, title: str | None = None) ->
         text = text.rstrip("\n") + f"{heading}\n\n{block}\n"
     path.parent.mkdir(exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def publish(text: str, write: bool, name: str, title: str) -> None:
+    """Print a benchmark's table and, with ``write``, put it into ``docs/benchmarks.md``."""
+    print(text)
+    if write:
+        write_section(Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md", name, text, title)

@@ -69,13 +69,10 @@ def main() -> int:
     for name, size, code, mb, seconds in rows:
         verdict = "–" if "reference" in name else ("met" if mb <= TARGET_MB and code == 0 else "missed")
         lines.append(f"| {name} | {size / 2**20:.1f} MB | {code} | {mb:.0f} MB | {seconds:.0f} s | {verdict} |")
-    text = "\n".join(lines)
-    print(text)
-    if args.write:
-        sys.path.insert(0, str(ROOT / "scripts"))
-        from _docs import write_section
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from _docs import publish
 
-        write_section(DOCS, "memory", text, "## Memory on large and hostile inputs")
+    publish("\n".join(lines), args.write, "memory", "## Memory on large and hostile inputs")
     return 0
 
 

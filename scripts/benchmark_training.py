@@ -66,13 +66,10 @@ def main() -> int:
              "| --- | --- | --- | --- | --- |"]
     for name, heads, seconds, f1 in rows:
         lines.append(f"| {name} | {heads} | {seconds:.0f} s | {seconds / base:.2f}× | {f1} |")
-    text = "\n".join(lines)
-    print(text)
-    if args.write:
-        sys.path.insert(0, str(ROOT / "scripts"))
-        from _docs import write_section
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from _docs import publish
 
-        write_section(DOCS, "training", text, "## Training time")
+    publish("\n".join(lines), args.write, "training", "## Training time")
     return 0
 
 
