@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from .embeddings import EmbeddingFeatures
 from .features import WORD_TOKEN as _TOKEN
@@ -189,8 +189,6 @@ def _credit_embedding(embedding, scaler, text: str, coef: np.ndarray, credit) ->
 
 def _is_content(word: str) -> bool:
     """A word that can carry meaning on its own: not punctuation, a number or a function word."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
     lower = word.lower().strip("'’-")
     return any(c.isalpha() for c in lower) and lower not in ENGLISH_STOP_WORDS
 

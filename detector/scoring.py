@@ -49,6 +49,7 @@ class Detector:
         self.source = source
         self.trusted = False  # whether the user vouched for the file (workers reload it likewise)
         self.sensitivity = _check_sensitivity(sensitivity)
+        self._model_info: dict | None = None  # file, SHA-256 prefix, version: read on first use
 
     # ------------------------------------------------------------------ files
 
@@ -74,6 +75,7 @@ class Detector:
         """Write the model to ``path`` atomically."""
         save_model(self.estimator, self.metadata, path)
         self.source = Path(path).resolve()
+        self._model_info = None  # the model now lives in another file
         self.trusted = True  # written by this process: its workers may reload it
 
     @property
@@ -83,7 +85,7 @@ class Detector:
     @property
     def model_info(self) -> dict:
         """What names this model in outputs: file name, SHA-256 prefix, package version."""
-        info = getattr(self, "_model_info", None)
+        info = self._model_info
         if info is None:
             from . import __version__
             from .persistence import file_sha256
@@ -91,8 +93,7 @@ class Detector:
             path = self.source
             info = {"file": path.name if path is not None else None,
                     "sha256": file_sha256(path)[:12] if path is not None and path.is_file() else None,
-                    "version": self.metadata.get("package_version", __version__),
-                    "sensitivity": self.sensitivity}
+                    "version": self.metadata.get("package_version", __version__)}
             self._model_info = info
         return {**info, "sensitivity": self.sensitivity}
 
@@ -200,10 +201,7 @@ class Detector:
         matrix = self.estimator.feature_matrix(inputs) if inputs else None
         any_proba, technique_proba = (self.estimator.scores_from_features(matrix) if matrix is not None
                                       else (np.zeros(0), np.zeros((0, len(self.labels)))))
-        flagged, decided = decide(any_proba, technique_proba, *limits)
-        prose = np.array([not is_non_prose(s.text) for sentences in segmented for s in sentences], dtype=bool)
-        flagged &= prose
-        decided *= prose[:, None]
+        flagged, decided, prose = _decisions(any_proba, technique_proba, limits, [x.text for x in inputs])
         labels = self.labels
         chosen = [sorted((int(j) for j in np.flatnonzero(d)), key=lambda j: -p[j])
                   for d, p in zip(decided, technique_proba, strict=True)]
@@ -242,9 +240,17 @@ class Detector:
         for doc in documents:
             inputs.extend(document_inputs([s.text for s in doc.sentences()]))
         any_proba, technique_proba = self.estimator.predict_scores(inputs)
-        flagged, decided = decide(any_proba, technique_proba, *self.thresholds())
-        prose = np.array([not is_non_prose(x.text) for x in inputs], dtype=bool)
-        return flagged & prose, decided * prose[:, None]
+        flagged, decided, _ = _decisions(any_proba, technique_proba, self.thresholds(), [x.text for x in inputs])
+        return flagged, decided
+
+
+def _decisions(any_proba: np.ndarray, technique_proba: np.ndarray, limits: tuple[float, np.ndarray],
+               texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The model's decisions (see ``model.decide``) with non-prose lines never flagged; also
+    which sentences are prose."""
+    flagged, decided = decide(any_proba, technique_proba, *limits)
+    prose = np.array([not is_non_prose(text) for text in texts], dtype=bool)
+    return flagged & prose, decided * prose[:, None], prose
 
 
 def _check_sensitivity(name: str) -> str:

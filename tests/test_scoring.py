@@ -83,3 +83,14 @@ def test_no_output_lists_a_technique_below_its_threshold(tiny_detector):
                 assert "candidates" not in as_dict
             seen_flagged += s.flagged
     assert seen_flagged
+
+
+def test_model_info_names_the_file_the_model_was_last_saved_to(tiny_detector, tmp_path):
+    from detector.persistence import file_sha256
+
+    first, second = tmp_path / "a.skops", tmp_path / "b.skops"
+    tiny_detector.save(first)
+    assert tiny_detector.model_info["file"] == "a.skops"
+    tiny_detector.save(second)
+    info = tiny_detector.model_info
+    assert info["file"] == "b.skops" and info["sha256"] == file_sha256(second)[:12]
