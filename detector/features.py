@@ -17,9 +17,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import NamedTuple
 
 import numpy as np
@@ -27,6 +24,16 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
+
+from . import tokens
+from .tokens import NGRAM_TOKEN, WORD_TOKEN, lexicon_matches, lexicon_names, sentence_tokens, stem_tokens, word_stem
+
+__all__ = [
+    "SentenceInput", "document_inputs", "build_features", "FEATURE_GROUPS", "DEFAULT_FEATURE_GROUPS",
+    "LexiconFeatures", "StyleFeatures", "ContextFeatures", "ClaimFeatures", "SentenceText", "lexicon_counts",
+    # Named here for model files that refer to them by this module (and for explanations).
+    "WORD_TOKEN", "lexicon_matches", "lexicon_names", "stem_tokens", "word_stem",
+]
 
 
 class SentenceInput(NamedTuple):
@@ -45,114 +52,14 @@ def document_inputs(sentences: Sequence[str]) -> list[SentenceInput]:
 
 # --------------------------------------------------------------------------- lexicons
 
-_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
-
-
-@dataclass(frozen=True)
-class _Lexicon:
-    words: dict[str, tuple[int, ...]]
-    prefixes: dict[int, dict[str, tuple[int, ...]]]
-    prefix_lengths: tuple[int, ...]
-    phrases: tuple[tuple[int, re.Pattern[str]], ...]
-
-
-@lru_cache(maxsize=1)
-def lexicon_names() -> tuple[str, ...]:
-    """The lexicon categories shipped with the package, in a fixed order."""
-    folder = resources.files("detector").joinpath("data/lexicons")
-    return tuple(sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".txt")))
-
-
-@lru_cache(maxsize=1)
-def _lexicon() -> _Lexicon:
-    folder = resources.files("detector").joinpath("data/lexicons")
-    words: dict[str, list[int]] = {}
-    prefixes: dict[int, dict[str, list[int]]] = {}
-    phrases: list[tuple[int, re.Pattern[str]]] = []
-    for index, name in enumerate(lexicon_names()):
-        entries = [
-            line.strip().lower()
-            for line in folder.joinpath(name + ".txt").read_text("utf-8").splitlines()
-            if line.strip() and not line.startswith("#")
-        ]
-        multi = []
-        for entry in entries:
-            if " " in entry or not _WORD.fullmatch(entry.rstrip("*")):
-                multi.append(re.escape(entry.rstrip("*")) + (r"\w*" if entry.endswith("*") else r"\b"))
-            elif entry.endswith("*"):
-                stem = entry[:-1]
-                prefixes.setdefault(len(stem), {}).setdefault(stem, []).append(index)
-            else:
-                words.setdefault(entry, []).append(index)
-        if multi:
-            phrases.append((index, re.compile(r"\b(?:" + "|".join(multi) + ")")))
-    return _Lexicon(
-        {w: tuple(v) for w, v in words.items()},
-        {n: {s: tuple(v) for s, v in d.items()} for n, d in prefixes.items()},
-        tuple(sorted(prefixes)),
-        tuple(phrases),
-    )
-
-
-# Lexicon counts of recently seen sentences: LexiconFeatures and ContextFeatures both need
-# them for the same batch, and counting is the costliest step of feature extraction.
-_RECENT_COUNTS: dict[str, np.ndarray] = {}
-_RECENT_LIMIT = 20_000
-
 
 def lexicon_counts(texts: Sequence[str]) -> np.ndarray:
     """For each text, how many words or phrases of each lexicon category it contains."""
     out = np.zeros((len(texts), len(lexicon_names())), dtype=np.float64)
     for row, text in enumerate(texts):
-        counts = _RECENT_COUNTS.get(text)
-        if counts is None:
-            if len(_RECENT_COUNTS) >= _RECENT_LIMIT:
-                _RECENT_COUNTS.clear()
-            counts = _RECENT_COUNTS[text] = _count_lexicon(text)
-        out[row] = counts
+        for _, _, i in sentence_tokens(text).lexicon:
+            out[row, i] += 1
     return out
-
-
-def forget_sentence_counts() -> None:
-    """Drop the cached lexicon counts of recent sentences (benchmarks: every pass does real work)."""
-    _RECENT_COUNTS.clear()
-
-
-def lexicon_matches(text: str) -> Iterator[tuple[int, int, int]]:
-    """Every lexicon hit in ``text`` as (start, end, category index), words before phrases."""
-    lex = _lexicon()
-    lower = text.lower()
-    if len(lower) != len(text):  # a rare case-folding that changes length: offsets by word
-        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    for match in _WORD.finditer(lower):
-        for i in _word_categories(match.group()):
-            yield match.start(), match.end(), i
-    for i, pattern in lex.phrases:
-        for match in pattern.finditer(lower):
-            yield match.start(), match.end(), i
-
-
-@lru_cache(maxsize=100_000)
-def _word_categories(token: str) -> tuple[int, ...]:
-    """The lexicon categories a lower-cased word belongs to, whole-word entries before prefixes.
-
-    Cached per word: words repeat far more than sentences do, and trying every prefix length
-    against every word was the costliest step of scoring text that never repeats.
-    """
-    lex = _lexicon()
-    found = list(lex.words.get(token, ()))
-    for n in lex.prefix_lengths:
-        if n > len(token):
-            break
-        found.extend(lex.prefixes[n].get(token[:n], ()))
-    return tuple(found)
-
-
-def _count_lexicon(text: str) -> np.ndarray:
-    counts = np.zeros(len(lexicon_names()), dtype=np.float64)
-    for _, _, i in lexicon_matches(text):
-        counts[i] += 1
-    return counts
 
 
 class LexiconFeatures(TransformerMixin, BaseEstimator):
@@ -170,7 +77,7 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
 
     def column_spans(self, text: str) -> Iterator[tuple[int, int, int]]:
         """The words behind each column: (start, end, category) for every lexicon hit."""
-        return lexicon_matches(text)
+        return iter(lexicon_matches(text))
 
 
 # --------------------------------------------------------------------------- style
@@ -387,27 +294,6 @@ class ClaimFeatures(_SentenceMeasures):
 # --------------------------------------------------------------------------- assembly
 
 
-WORD_TOKEN = re.compile(r"\w[\w'’-]*")  # the word n-gram vectoriser's token pattern
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    from nltk.stem.snowball import SnowballStemmer  # pure Python, needs no downloaded data
-
-    return SnowballStemmer("english")
-
-
-@lru_cache(maxsize=100_000)
-def word_stem(word: str) -> str:
-    """The Snowball stem of a lower-cased word ("corrupted", "corruption" -> "corrupt")."""
-    return _stemmer().stem(word)
-
-
-def stem_tokens(text: str) -> list[str]:
-    """The stems of a text's words, in order: one feature for every form of a word."""
-    return [word_stem(m.group()) for m in WORD_TOKEN.finditer(text.lower())]
-
-
 class SentenceText(TransformerMixin, BaseEstimator):
     """Selects the sentence texts, for the n-gram vectorisers."""
 
@@ -440,11 +326,11 @@ def build_features(
         raise ValueError(f"unknown feature groups {sorted(unknown)}; known: {FEATURE_GROUPS}")
     parts = []
     if "words" in groups:
-        parts.append(("words", Pipeline([
-            ("text", SentenceText()),
-            ("tfidf", TfidfVectorizer(ngram_range=word_ngrams, min_df=2, sublinear_tf=True,
-                                      token_pattern=r"(?u)\b\w[\w'’-]*\b")),
-        ])))
+        # The shared token stream gives the default 1-2 grams; other ranges use the vectoriser's own.
+        words = (TfidfVectorizer(analyzer=tokens.word_ngrams, min_df=2, sublinear_tf=True) if word_ngrams == (1, 2)
+                 else TfidfVectorizer(ngram_range=word_ngrams, min_df=2, sublinear_tf=True,
+                                      token_pattern=NGRAM_TOKEN.pattern))
+        parts.append(("words", Pipeline([("text", SentenceText()), ("tfidf", words)])))
     if "stems" in groups:
         parts.append(("stems", Pipeline([
             ("text", SentenceText()),

@@ -44,7 +44,8 @@ FORMAT_VERSION = 1
 DEFAULT_MODEL_NAME = "default.joblib"
 SAFE_SUFFIX = ".skops"
 # The exact type names a .skops model may hold beyond skops' own trusted defaults: the
-# project's estimator, its transformers and the tokeniser function the stem vectoriser uses.
+# project's estimator, its transformers and the analyser functions its vectorisers use
+# (``detector.features.stem_tokens``: the name models written before 0.3 refer to).
 # Anything else (eval, os.system, numpy.load, the project's own loaders) is refused unread.
 MODEL_TYPES = frozenset({
     "detector.model.TechniqueClassifier",
@@ -54,6 +55,8 @@ MODEL_TYPES = frozenset({
     "detector.features.ContextFeatures",
     "detector.features.ClaimFeatures",
     "detector.features.stem_tokens",
+    "detector.tokens.stem_tokens",
+    "detector.tokens.word_ngrams",
     "detector.embeddings.EmbeddingFeatures",
 })
 # Bounds that keep a hostile file from exhausting memory: the shipped model is about 6 MB on
