@@ -31,8 +31,8 @@ F = TypeVar("F", bound=Callable)
 
 _SENSITIVITY_HELP = ("precise (fewer, surer flags), balanced (best F1) or sensitive (more flags, more false "
                      "alarms): per-technique thresholds set by cross-validation.")
-_TRUST_HELP = ("Load a joblib model file that is not the shipped one. Joblib (pickle) files can run code "
-               "when loaded: use only files you trust; .skops files need no trust.")
+_TRUST_HELP = ("Load a joblib (pickle) model file: it can run code when loaded, so use only files you "
+               "trust; .npz and .skops files need no trust.")
 
 
 def _fail(message: str, code: int) -> None:
@@ -247,7 +247,7 @@ _DATA_HELP = "Labelled data: a .jsonl or .csv/.tsv file, or a PTC directory of a
 def train(
     data: Path = typer.Argument(..., help=_DATA_HELP),
     out: Path | None = typer.Option(None, "--out", "-o",
-        help="Where to write the model file (.skops: the safe format to share; .joblib: fast to load)."),
+        help="Where to write the model file (.npz or .skops: load without running code; .joblib: a pickle)."),
     check: bool = typer.Option(False, "--check", help="Only validate the data and count it; train nothing."),
     labels: Path | None = typer.Option(None, "--labels", help="PTC labels: a directory of *.labels files or one file."),
     data_format: str | None = typer.Option(None, "--format", help="jsonl, csv, tsv or ptc (default: from the path)."),

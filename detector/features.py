@@ -20,17 +20,20 @@ from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
 
 from . import tokens
 from .tokens import NGRAM_TOKEN, WORD_TOKEN, lexicon_matches, lexicon_names, sentence_tokens, stem_tokens, word_stem
 
 __all__ = [
     "SentenceInput", "document_inputs", "build_features", "FEATURE_GROUPS", "DEFAULT_FEATURE_GROUPS",
-    "LexiconFeatures", "StyleFeatures", "ContextFeatures", "ClaimFeatures", "SentenceText", "lexicon_counts",
+    "TokenTfidf", "LexiconFeatures", "StyleFeatures", "ContextFeatures", "ClaimFeatures", "SentenceText",
+    "lexicon_counts",
     # Named here for model files that refer to them by this module (and for explanations).
     "WORD_TOKEN", "lexicon_matches", "lexicon_names", "stem_tokens", "word_stem",
 ]
@@ -294,6 +297,30 @@ class ClaimFeatures(_SentenceMeasures):
 # --------------------------------------------------------------------------- assembly
 
 
+class TokenTfidf(TfidfVectorizer):
+    """scikit-learn's TF-IDF vectoriser, with a faster ``transform`` for an analyser function.
+
+    The analysers here read the shared token stream (``detector.tokens``), so counting is one
+    dictionary lookup per n-gram into a flat index list and one sparse matrix per batch; the
+    matrix is identical to the one ``TfidfVectorizer.transform`` builds.
+    """
+
+    def transform(self, raw_documents):
+        if not callable(self.analyzer) or self.binary or isinstance(raw_documents, str):
+            return super().transform(raw_documents)
+        check_is_fitted(self, msg="The TF-IDF vectorizer is not fitted")
+        vocabulary = self.vocabulary_
+        analyse = self.analyzer
+        indptr, indices = [0], []
+        for document in raw_documents:
+            indices.extend([i for i in map(vocabulary.get, analyse(document)) if i is not None])
+            indptr.append(len(indices))
+        counts = sparse.csr_matrix((np.ones(len(indices)), np.asarray(indices, dtype=np.int64),
+                                    np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, len(vocabulary)))
+        counts.sum_duplicates()  # repeated n-grams become counts; indices sorted, as scikit-learn leaves them
+        return self._tfidf.transform(counts, copy=False)
+
+
 class SentenceText(TransformerMixin, BaseEstimator):
     """Selects the sentence texts, for the n-gram vectorisers."""
 
@@ -327,14 +354,14 @@ def build_features(
     parts = []
     if "words" in groups:
         # The shared token stream gives the default 1-2 grams; other ranges use the vectoriser's own.
-        words = (TfidfVectorizer(analyzer=tokens.word_ngrams, min_df=2, sublinear_tf=True) if word_ngrams == (1, 2)
+        words = (TokenTfidf(analyzer=tokens.word_ngrams, min_df=2, sublinear_tf=True) if word_ngrams == (1, 2)
                  else TfidfVectorizer(ngram_range=word_ngrams, min_df=2, sublinear_tf=True,
                                       token_pattern=NGRAM_TOKEN.pattern))
         parts.append(("words", Pipeline([("text", SentenceText()), ("tfidf", words)])))
     if "stems" in groups:
         parts.append(("stems", Pipeline([
             ("text", SentenceText()),
-            ("tfidf", TfidfVectorizer(analyzer=stem_tokens, min_df=2, sublinear_tf=True)),
+            ("tfidf", TokenTfidf(analyzer=stem_tokens, min_df=2, sublinear_tf=True)),
         ])))
     if "chars" in groups:
         parts.append(("chars", Pipeline([

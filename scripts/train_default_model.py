@@ -4,7 +4,7 @@
 
 Steps: rebuild ``training_data/train.jsonl`` and ``heldout.jsonl`` from the annotated
 sources, train on the training split (grouped 5-fold cross-validation sets the thresholds;
-every solver is deterministic), write ``models/default.joblib`` and its SHA-256, evaluate on the held-out
+every solver is deterministic), write ``models/default.npz`` (arrays) and its SHA-256, evaluate on the held-out
 split and, when the PTC corpus is present, on it too, and write the figures to
 ``models/metrics.json`` for the model card.
 """
@@ -54,7 +54,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ptc", type=Path, default=ROOT.parent / "shared" / "data" / "ptc-train",
                         help="PTC training split for the cross-domain figures (skipped when absent)")
-    parser.add_argument("--out", type=Path, default=ROOT / "models" / "default.joblib")
+    parser.add_argument("--out", type=Path, default=ROOT / "models" / "default.npz")
     args = parser.parse_args()
 
     subprocess.run([sys.executable, str(ROOT / "scripts" / "corpus_markup.py"), "build"], check=True)
