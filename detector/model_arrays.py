@@ -121,7 +121,8 @@ def from_arrays(manifest: Any, arrays: dict[str, np.ndarray]) -> Any:
         raise ModelError("model arrays: unknown array format version")
     params = _check_params(manifest.get("params"))
     try:
-        estimator = TechniqueClassifier(**{k: tuple(v) if isinstance(v, list) else v for k, v in params.items()})
+        settings: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+        estimator = TechniqueClassifier(**settings)
         features = build_features(estimator.feature_groups, max_char_features=estimator.max_char_features,
                                   embedding_weighting=estimator.embedding_weighting)
     except (TypeError, ValueError) as exc:
