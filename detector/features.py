@@ -163,8 +163,9 @@ def _content_words(text: str) -> list[str]:
     return [w for w in _CONTENT.findall(text.lower()) if w not in _STOP]
 
 
-def _document_context(document: tuple[str, ...]) -> np.ndarray:
-    """Context rows for every sentence of one document."""
+def _document_context(document: tuple[str, ...], tone: bool = True) -> np.ndarray:
+    """Context rows for every sentence of one document (without ``tone``, the document-tone
+    columns are left at zero: the repetition group does not use them)."""
     words = [_content_words(s) for s in document]
     bigrams = [set(zip(w, w[1:], strict=False)) for w in words]
     seen_words: set[str] = set()
@@ -174,14 +175,16 @@ def _document_context(document: tuple[str, ...]) -> np.ndarray:
     for i in range(len(document) - 1, -1, -1):
         later_words[i] = running & set(words[i])
         running |= set(words[i])
-    lexicon = lexicon_counts(document)
-    names = lexicon_names()
-    tone = [
-        float(np.mean(lexicon[:, names.index(n)] > 0)) if n in names else 0.0
-        for n in ("loaded", "labels", "fear")
-    ]
-    tone.append(float(np.mean(["!" in s for s in document])))
-    tone.append(float(np.mean([any(q in s for q in "\"“”") for s in document])))
+    tone_columns = [0.0] * (len(_CONTEXT_NAMES) - 7)
+    if tone:
+        lexicon = lexicon_counts(document)
+        names = lexicon_names()
+        tone_columns = [
+            float(np.mean(lexicon[:, names.index(n)] > 0)) if n in names else 0.0
+            for n in ("loaded", "labels", "fear")
+        ]
+        tone_columns.append(float(np.mean(["!" in s for s in document])))
+        tone_columns.append(float(np.mean([any(q in s for q in "\"“”") for s in document])))
     n = len(document)
     rows = np.zeros((n, len(_CONTEXT_NAMES)))
     for i, ws in enumerate(words):
@@ -194,7 +197,7 @@ def _document_context(document: tuple[str, ...]) -> np.ndarray:
         rows[i, 4] = i / (n - 1) if n > 1 else 0.0
         rows[i, 5] = float(i == 0)
         rows[i, 6] = math.log1p(n)
-        rows[i, 7:] = tone
+        rows[i, 7:] = tone_columns
         seen_words |= unique
         seen_bigrams |= bigrams[i]
     return rows
@@ -227,7 +230,7 @@ class ContextFeatures(TransformerMixin, BaseEstimator):
         for row, x in enumerate(X):
             key = id(x.document)
             if key not in cache:
-                cache[key] = _document_context(x.document)[:, :self._width()]
+                cache[key] = _document_context(x.document, tone=not self.only_repetition)[:, :self._width()]
             out[row] = cache[key][x.position]
         return out
 

@@ -208,6 +208,7 @@ class _Chunk:
     lexicon: tuple[tuple[int, int, int], ...]  # (start, end, category), chunk offsets
     phrase_starts: tuple[tuple[int, tuple[int, ...]], ...]  # (start, categories)
     pieces: tuple[int, ...]
+    marked: bool  # holds a lexicon hit or a phrase start
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +247,7 @@ def _analyse_chunk(chunk: str) -> _Chunk:
         hits,
         starts,
         tuple(wordpiece().ids(chunk)),
+        bool(hits or starts),
     )
 
 
@@ -260,6 +262,7 @@ def sentence_tokens(text: str) -> SentenceTokens:
     pieces: list[int] = []
     candidates: list[tuple[int, tuple[int, ...]]] = []
     chunks = _CHUNKS
+    add_words, add_stems, add_pieces = words.extend, stems.extend, pieces.extend
     for match in _CHUNK.finditer(text):
         chunk = match.group()
         analysed = chunks.get(chunk)
@@ -267,14 +270,13 @@ def sentence_tokens(text: str) -> SentenceTokens:
             if len(chunks) >= _CHUNK_LIMIT:
                 chunks.clear()
             analysed = chunks[chunk] = _analyse_chunk(chunk)
-        words.extend(analysed.words)
-        stems.extend(analysed.stems)
-        pieces.extend(analysed.pieces)
-        start = match.start()
-        if analysed.lexicon:
-            hits.extend((start + a, start + b, i) for a, b, i in analysed.lexicon)
-        if analysed.phrase_starts:
-            candidates.extend((start + a, categories) for a, categories in analysed.phrase_starts)
+        add_words(analysed.words)
+        add_stems(analysed.stems)
+        add_pieces(analysed.pieces)
+        if analysed.marked:  # most chunks hold no lexicon word and start no phrase
+            start = match.start()
+            hits.extend([(start + a, start + b, i) for a, b, i in analysed.lexicon])
+            candidates.extend([(start + a, categories) for a, categories in analysed.phrase_starts])
     if candidates:
         hits.extend(_phrase_hits(text, candidates))
     tokens = SentenceTokens(words, stems, hits, pieces)
@@ -314,7 +316,9 @@ def word_ngrams(text: str, ngram_range: tuple[int, int] = (1, 2)) -> list[str]:
     tokens = sentence_tokens(text).words
     low, high = ngram_range
     grams = list(tokens) if low == 1 else []
-    for n in range(max(low, 2), high + 1):
+    if low <= 2 <= high:
+        grams.extend([a + " " + b for a, b in zip(tokens, tokens[1:], strict=False)])
+    for n in range(max(low, 3), high + 1):
         grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
     return grams
 
