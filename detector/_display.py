@@ -107,7 +107,7 @@ def evidence_segments(sentence: SentenceResult) -> list[tuple[int, int, tuple[in
                 cuts.update((start, end))
     edges = sorted(cuts)
     out = []
-    for start, end in zip(edges, edges[1:]):
+    for start, end in zip(edges, edges[1:], strict=False):
         covering = tuple(sorted({i for a, b, i in spans if a <= start and end <= b}))
         out.append((start, end, covering))
     return out

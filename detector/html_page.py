@@ -86,6 +86,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 .chart .n{text-align:right;font-variant-numeric:tabular-nums}
 @media (max-width:40rem){
 body{margin-top:.8rem;padding:0 .6rem}
+.sentence.flagged{scroll-margin-top:1.5rem}.panel{max-height:42vh;right:.5rem;width:calc(100vw - 1rem)}
 .chart{grid-template-columns:1fr 2.5rem}.chart .label{grid-column:1/-1;margin-top:.3rem}
 table.ranking,table.ranking tbody,table.ranking tr,table.ranking td{display:block;width:100%}
 table.ranking thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
@@ -116,7 +117,7 @@ _FILTER_CSS = "".join(
 _SCRIPT = """
 (function(){
 document.documentElement.classList.add('js');
-var pos=document.getElementById('flag-pos'),at=-1;
+var pos=document.getElementById('flag-pos'),at=-1,narrow=window.matchMedia('(max-width:40rem)');
 function all(){return Array.prototype.slice.call(document.querySelectorAll('.sentence.flagged'));}
 function shown(){return all().filter(function(s){return !s.classList.contains('muted');});}
 function refresh(){
@@ -132,7 +133,7 @@ function go(step){
   if(i<0){var mid=window.innerHeight/2;i=step>0?-1:f.length;
     f.forEach(function(s,k){var r=s.getBoundingClientRect();if(step>0&&r.top<mid)i=k;if(step<0&&r.top<mid)i=Math.min(f.length,k+1);});}
   at=Math.max(0,Math.min(f.length-1,i+step));var el=f[at];
-  el.scrollIntoView({block:'center'});el.focus({preventScroll:true});
+  el.scrollIntoView({block:narrow.matches?'start':'center'});el.focus({preventScroll:true});
   if(history.replaceState)history.replaceState(null,'','#'+el.id);
   pos.textContent=(at+1)+' / '+f.length;
 }
@@ -190,11 +191,11 @@ class HtmlPage:
         created = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
         legend = "".join(
             f'<li><label><input type="checkbox" id="show-{t.id}" checked>'
-            f'<span class="swatch t-{t.id}">{short_code(t.id)}</span>{escape(t.name)}</label></li>'
+            f'<span class="swatch t-{t.id}">{escape(short_code(t.id))}</span>{escape(t.name)}</label></li>'
             for t in TECHNIQUES
         )
         definitions = "".join(
-            f'<dt><span class="swatch t-{t.id}">{short_code(t.id)}</span> {escape(t.name)} '
+            f'<dt><span class="swatch t-{t.id}">{escape(short_code(t.id))}</span> {escape(t.name)} '
             f"<code>{t.id}</code></dt><dd>{escape(t.definition)}</dd>"
             for t in TECHNIQUES
         )
@@ -264,7 +265,7 @@ class HtmlPage:
         n, flagged = len(result.sentences), result.flagged
         own = sum(any(t.voice != "quoted" for t in s.techniques) for s in result.sentences)
         top = " ".join(
-            f'<span class="top"><span class="badge {_css_class(name)}">{short_code(name)}</span> '
+            f'<span class="top"><span class="badge {_css_class(name)}">{escape(short_code(name))}</span> '
             f"{escape(_name(name))} ×{k}</span>"
             for name, k in counts.most_common(3)
         ) or "none"
@@ -326,7 +327,7 @@ def _sentence_html(s: SentenceResult, number: int) -> str:
                 f"{body}</span>")
     badges = "".join(
         f'<span class="badge {_mark_classes(t)}" title="{escape(_name(t.technique))}'
-        f'{" (quoted)" if t.voice == "quoted" else ""}">{short_code(t.technique)} {t.score:.2f}</span>'
+        f'{" (quoted)" if t.voice == "quoted" else ""}">{escape(short_code(t.technique))} {t.score:.2f}</span>'
         for t in s.techniques
     )
     details = "".join(_technique_details(t) for t in s.techniques)
@@ -348,7 +349,7 @@ def _technique_details(t: TechniqueScore) -> str:
     elif t.voice == "author":
         who = "<br>Voice: the text's own words"
     return (
-        f'<dt><span class="badge {_css_class(t.technique)}">{short_code(t.technique)}</span> '
+        f'<dt><span class="badge {_css_class(t.technique)}">{escape(short_code(t.technique))}</span> '
         f"{escape(_name(t.technique))} — {t.score:.2f}</dt><dd>{escape(_definition(t.technique))}"
         + (f"<br>Evidence: {evidence}" if evidence else "")
         + who
@@ -377,7 +378,7 @@ def _score_table(result: DocumentResult, numbers: dict[int, int]) -> str:
     columns = list(next((s.all_scores for s in result.sentences if s.all_scores), {}))
     if not columns:
         return ""
-    head = "".join(f'<th class="num"><abbr title="{escape(c)}">{short_code(c)}</abbr></th>' for c in columns)
+    head = "".join(f'<th class="num"><abbr title="{escape(c)}">{escape(short_code(c))}</abbr></th>' for c in columns)
     rows = []
     for position, s in enumerate(result.sentences):
         detected = {t.technique for t in s.techniques}
