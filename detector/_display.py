@@ -17,7 +17,7 @@ from .taxonomy import TECHNIQUES
 # One colour per technique, for the HTML page and the terminal view alike.  Each is a mid-tone:
 # dark text (TEXT_ON_COLOUR) on it reaches WCAG AA contrast (4.5:1), and as an underline on the
 # white page it reaches the 3:1 that WCAG asks of non-text marks.  Every pair differs by at least
-# 10 in CIEDE2000, so no two techniques look alike (tests/test_palette.py checks all three).
+# 10 in CIEDE2000, so no two techniques look alike (tests/test_display.py checks all three).
 PALETTE: dict[str, str] = {
     "loaded_language": "#ed6838",
     "name_calling": "#e0569f",

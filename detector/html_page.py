@@ -310,11 +310,10 @@ def _sentence_html(s: SentenceResult, number: int) -> str:
     if s.unclear:
         candidates = ", ".join(f"{c.technique} {c.score:.2f}" for c in s.candidates)
         return (
-            f'<span class="sentence flagged unclear" id="{anchor}" tabindex="0" '
-            f'aria-label="flagged, no clear technique">'
+            f'<span class="sentence flagged unclear" id="{anchor}" tabindex="0" aria-describedby="{anchor}-why">'
             f'<span class="u unclear t-unclear" style="padding-bottom:1px">{escape(s.text)}</span>'
             f'<span class="tags"><span class="badge t-unclear">? {s.score:.2f}</span>{next_link}</span>'
-            f'<span class="panel" role="tooltip"><div>Flagged (any-technique score {s.score:.2f}), but no '
+            f'<span class="panel" role="tooltip" id="{anchor}-why"><div>Flagged (any-technique score {s.score:.2f}), but no '
             f"technique passed its threshold. Candidates: {escape(candidates)}</div></span></span>"
         )
     body = _with_evidence(s)
@@ -333,9 +332,10 @@ def _sentence_html(s: SentenceResult, number: int) -> str:
     details = "".join(_technique_details(t) for t in s.techniques)
     names = ", ".join(t.technique for t in s.techniques)
     return (
+        # The panel describes the sentence to a screen reader; the sentence's own words stay its name.
         f'<span class="sentence flagged" id="{anchor}" tabindex="0" data-techniques="{escape(names)}" '
-        f'aria-label="flagged: {escape(names)}">{body}<span class="tags">{badges}{next_link}</span>'
-        f'<span class="panel" role="tooltip"><dl>{details}</dl>'
+        f'aria-describedby="{anchor}-why">{body}<span class="tags">{badges}{next_link}</span>'
+        f'<span class="panel" role="tooltip" id="{anchor}-why"><dl>{details}</dl>'
         f"<div>Any-technique score: {s.score:.2f}</div></span></span>"
     )
 
@@ -367,7 +367,9 @@ def _with_evidence(s: SentenceResult) -> str:
     for start, end, covering in evidence_segments(s):
         chunk = escape(s.text[start:end])
         for depth, i in enumerate(reversed(covering)):
-            pad = f' style="padding:{0.08 + depth * 0.22:.2f}em 0"' if len(covering) > 1 else ""
+            # Past three bands a word would turn into a block; the badges and the panel still
+            # name every technique.
+            pad = f' style="padding:{0.06 + min(depth, 3) * 0.15:.2f}em 0"' if len(covering) > 1 else ""
             chunk = f'<mark class="ev {_mark_classes(s.techniques[i])}"{pad}>{chunk}</mark>'
         out.append(chunk)
     return "".join(out)

@@ -60,6 +60,9 @@ def test_every_technique_of_a_sentence_has_its_underline_evidence_and_badge():
     flagged = parser.having("span", "flagged")
     assert [a["id"] for a in flagged] == ["flag-1", "flag-2", "flag-3", "flag-4"]
     assert all(a["tabindex"] == "0" for a in flagged)
+    # Keyboard and screen-reader users get the explanation: the panel describes its sentence.
+    panels = {a["id"] for a in parser.having("span", "panel")}
+    assert {a["aria-describedby"] for a in flagged} == panels == {f"flag-{k}-why" for k in range(1, 5)}
     underlines = [a for a in parser.having("span", "u")]
     for t in MULTI.techniques:
         assert any(f"t-{t.technique}" in a["class"] for a in underlines), t.technique
