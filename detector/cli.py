@@ -179,7 +179,7 @@ def score(
 
         if wants_colour(sys.stdout):
             fmt = "terminal"
-    writer = get_writer(fmt, all_scores=all_scores, csv_raw=csv_raw, model=detector.model_info)
+    writer = get_writer(fmt, all_scores=all_scores, csv_raw=csv_raw, model=detector.model_info, explain=explain)
     # The HTML report and the terminal view exist to show why sentences were flagged,
     # so they always carry the evidence.
     explain = explain or fmt in ("html", "terminal")

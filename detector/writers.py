@@ -188,22 +188,24 @@ _STREAMS: dict[str, tuple[str, Callable[[DocumentResult, int, WriterOptions], st
 
 
 def get_writer(format: str, *, all_scores: bool = False, csv_raw: bool = False, width: int | None = None,
-               model: dict | None = None) -> Writer:
+               model: dict | None = None, explain: bool = False) -> Writer:
     """A writer for one run in ``format`` (one of ``WRITERS``).
 
-    ``all_scores`` adds every technique's score; ``csv_raw`` writes CSV cells as they are
-    (no formula guard); ``width`` sets the terminal view's width; ``model`` (a detector's
-    ``model_info``) names the model in every JSON record, CSV row and the HTML page.
+    ``all_scores`` adds every technique's score (the HTML page as a table per document);
+    ``csv_raw`` writes CSV cells as they are (no formula guard); ``width`` sets the terminal
+    view's width; ``model`` (a detector's ``model_info``) names the model in every JSON record,
+    CSV row and the HTML page; ``explain`` makes the terminal view list each technique's
+    evidence words under its sentence (it always highlights them).
     """
     options = WriterOptions(all_scores=all_scores, csv_raw=csv_raw, model=model)
     if format == "html":
         from .html_page import HtmlPage
 
-        return HtmlPage(model=model)
+        return HtmlPage(model=model, all_scores=all_scores)
     if format == "terminal":
         from .terminal_view import TerminalView
 
-        return TerminalView(width=width, all_scores=all_scores)
+        return TerminalView(width=width, all_scores=all_scores, explain=explain)
     if format not in _STREAMS:
         raise DetectorError(f"unknown format {format!r}; use one of {', '.join(WRITERS)}")
     header, document, footer = _STREAMS[format]
