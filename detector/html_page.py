@@ -45,9 +45,11 @@ def _definition(technique: str) -> str:
 class HtmlPage:
     """Writes the report for one run: ``start()``, ``write()`` per document, ``finish()``."""
 
-    def __init__(self, title: str = "Persuasion techniques report", model: dict | None = None) -> None:
+    def __init__(self, title: str = "Persuasion techniques report", model: dict | None = None,
+                 back: tuple[str, str] | None = None) -> None:
         self.title = title
         self.model = model
+        self.back = back  # (href, label): a link back to the page the report came from (the web app's form)
         self.tally: Counter[str] = Counter()
         self.ranking: list[tuple[str, int, int, str, str]] = []  # name, sentences, flagged, anchor, top
         self.written = 0
@@ -63,12 +65,18 @@ class HtmlPage:
             f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(self.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-            f"<header><h1>{escape(self.title)}</h1>\n"
+            f"<header>{self._back_link()}<h1>{escape(self.title)}</h1>\n"
             f'<p class="meta">Made by detector on {created}{self._model_note()}. Underlined sentences use a persuasion '
             f"technique; hover or tab to one to see the technique, its score, its definition and the "
             f'words behind it (in bold). <a href="#summary">Summary of all documents</a>.</p>\n'
             f'<details><summary>Legend</summary><ul class="legend">{legend}</ul></details></header>\n<main>\n'
         )
+
+    def _back_link(self) -> str:
+        if self.back is None:
+            return ""
+        href, label = self.back
+        return f'<nav><a href="{escape(href)}">{escape(label)}</a></nav>\n'
 
     def _model_note(self) -> str:
         label = model_label(self.model)
