@@ -331,11 +331,11 @@ def serve(
         help="Score at most this many requests at once; answer 503 to one more."),
 ) -> None:
     """Serve a web page (paste a text, get the HTML report) and a JSON API (needs the serve extra)."""
+    from . import server  # first: a missing serve extra is said before anything heavy loads
     from .scoring import Detector
-    from .server import serve as run_server
 
     detector = Detector.load(model, trusted=trust_model, sensitivity=sensitivity)
-    run_server(detector, host=host, port=port, max_body_bytes=max_body_bytes, max_text_chars=max_text_chars,
+    server.serve(detector, host=host, port=port, max_body_bytes=max_body_bytes, max_text_chars=max_text_chars,
                max_concurrent=max_concurrent)
 
 

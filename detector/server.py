@@ -37,7 +37,6 @@ from typing import Any
 
 from . import __version__
 from .errors import DetectorError, LimitError, missing_extra
-from .scoring import VOICES, Detector, check_voice
 from .submissions import (
     MAX_BODY_BYTES,
     MAX_CONCURRENT,
@@ -59,6 +58,9 @@ try:
     from starlette.exceptions import HTTPException
 except ImportError as exc:  # the extra is not installed
     raise missing_extra("serve", "the web app and API (detector serve)") from exc
+
+# After the extra's check, which then comes at once: scoring imports the heavy modules.
+from .scoring import VOICES, Detector, check_voice
 
 __all__ = ["create_app", "serve", "is_loopback", "ScoreRequest", "DocumentIn"]
 
@@ -381,7 +383,7 @@ def serve(detector: Detector | None = None, *, host: str = "127.0.0.1", port: in
     """Run the app (``create_app(detector, **limits)``) with uvicorn until interrupted.
 
     Binding to an address other than a loopback one warns: the server has no authentication.
-    An address that cannot be bound (in use, not this machine's) raises ``OSError``.
+    An address that cannot be bound (in use, not this machine's) raises ``DetectorError``.
     """
     try:
         import uvicorn
@@ -391,17 +393,20 @@ def serve(detector: Detector | None = None, *, host: str = "127.0.0.1", port: in
         warnings.warn(f"listening on {host}, which other machines may reach: the server has no authentication "
                       "and no encryption; put it behind a proxy that adds them, or use --host 127.0.0.1",
                       stacklevel=2)
-    app = create_app(detector, **limits)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # The socket is bound here, so that an address in use is a clear error before uvicorn starts.
-    listener = socket.create_server((host.strip("[]"), port), family=family)
-    bound = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host=host.strip("[]"), port=bound, log_level=log_level))
-    # uvicorn names the address only for sockets it opened itself; this one was opened here.
-    where = f"[{host.strip('[]')}]" if ":" in host else host
-    logging.getLogger("uvicorn.error").info("detector %s serving on http://%s:%d/ (Ctrl-C stops it)",
-                                            __version__, where, bound)
+    # The socket is bound first, so that an address in use is a clear error before the model warms up.
     try:
+        listener = socket.create_server((host.strip("[]"), port), family=family)
+    except OSError as exc:
+        raise DetectorError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    try:
+        app = create_app(detector, **limits)
+        bound = listener.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(app, host=host.strip("[]"), port=bound, log_level=log_level))
+        # uvicorn names the address only for sockets it opened itself; this one was opened here.
+        where = f"[{host.strip('[]')}]" if ":" in host else host
+        logging.getLogger("uvicorn.error").info("detector %s serving on http://%s:%d/ (Ctrl-C stops it)",
+                                                __version__, where, bound)
         server.run(sockets=[listener])
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM once uvicorn has shut down cleanly: a normal end
         pass
