@@ -26,7 +26,7 @@ button:focus,textarea:focus,input:focus,select:focus{outline:3px solid #0b57d0;o
 .meta{color:#444;font-size:.9rem;margin-top:2rem}
 """
 
-_VOICE_LABELS = {"all": "everyone's", "author": "only the text's own words", "quoted": "only quoted words"}
+_VOICE_LABELS = {"all": "everyone's words", "author": "only the text's own words", "quoted": "only quoted words"}
 
 
 def form_page(*, sensitivities: Sequence[str], sensitivity: str, voices: Sequence[str], voice: str = "all",

@@ -60,7 +60,9 @@ def submitted_document(text: str = "", upload: Upload | None = None, url: str = 
                             "paste the article's text or upload it as a .txt file")
     if upload is not None:
         return uploaded_document(upload)
-    return _document(PASTED_NAME, text)
+    # A browser sends a text box's line breaks as CR LF whatever the text had (the HTML
+    # standard's form encoding); the pasted text had plain line breaks.
+    return _document(PASTED_NAME, text.replace("\r\n", "\n"))
 
 
 def uploaded_document(upload: Upload) -> InputDocument:
