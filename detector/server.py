@@ -60,12 +60,15 @@ except ImportError as exc:  # the extra is not installed
     raise missing_extra("serve", "the web app and API (detector serve)") from exc
 
 # After the extra's check, which then comes at once: scoring imports the heavy modules.
+from .form_page import form_page
+from .html_page import HtmlPage
+from .model import SENSITIVITIES
 from .scoring import VOICES, Detector, check_voice
+from .taxonomy import TECHNIQUES
+from .writers import render, write_results
 
 __all__ = ["create_app", "serve", "is_loopback", "ScoreRequest", "DocumentIn"]
 
-_log = logging.getLogger("detector.server")
-_FIELDS = "text, id, documents, sensitivity, min_score, voice, all_scores"
 
 
 class DocumentIn(BaseModel):
@@ -187,9 +190,6 @@ def create_app(detector: Detector | None = None, *, max_body_bytes: int = MAX_BO
                               "The answers of /score and /explain are those of `detector score --format json`.")
 
     def page(status: int = 200, **fields: Any) -> HTMLResponse:
-        from .form_page import form_page
-        from .model import SENSITIVITIES
-
         defaults = {"sensitivity": detector.sensitivity, "voice": "all"}
         return HTMLResponse(form_page(sensitivities=list(SENSITIVITIES), voices=VOICES, model=detector.model_info,
                                       max_text_chars=max_text_chars, max_body_bytes=max_body_bytes,
@@ -218,7 +218,7 @@ def create_app(detector: Detector | None = None, *, max_body_bytes: int = MAX_BO
 
     @app.exception_handler(Exception)
     async def bug(request: Request, exc: Exception) -> Response:
-        _log.exception("internal error on %s %s", request.method, request.url.path)
+        # Starlette raises the exception again after this answer, and the server logs its traceback.
         return _error(500, f"internal error ({type(exc).__name__}); please report it")
 
     @app.get("/", response_class=HTMLResponse, summary="The web page: paste a text or upload a file")
@@ -232,15 +232,19 @@ def create_app(detector: Detector | None = None, *, max_body_bytes: int = MAX_BO
             form = await request.form(max_files=1, max_fields=8, max_part_size=max_body_bytes)
         except HTTPException as exc:  # a malformed multipart body
             return page(400, error=str(exc.detail))
-        fields = {name: value for name in ("text", "url", "sensitivity", "voice")
-                  if isinstance(value := form.get(name), str)}
+        try:
+            fields = {name: value for name in ("text", "url", "sensitivity", "voice")
+                      if isinstance(value := form.get(name), str)}
+            upload = await _upload(form.get("file"))
+        finally:
+            await form.close()  # uploads are spooled to temporary files
         text = fields.get("text", "")
         choices = {"sensitivity": fields.get("sensitivity") or detector.sensitivity,
                    "voice": fields.get("voice") or "all"}
         try:
             chosen = detector.with_sensitivity(choices["sensitivity"])
             voice = check_voice(choices["voice"])
-            document = submitted_document(text, await _upload(form.get("file")), fields.get("url", ""))
+            document = submitted_document(text, upload, fields.get("url", ""))
             check_text_size([document], max_text_chars)
             with slots.taken():
                 html = await run_in_threadpool(_html_report, chosen, document, voice)
@@ -274,8 +278,6 @@ def create_app(detector: Detector | None = None, *, max_body_bytes: int = MAX_BO
 
     @app.get("/techniques", summary="The techniques the detector knows (as detector techniques --json)")
     async def techniques() -> Response:
-        from .taxonomy import TECHNIQUES
-
         rows = json.dumps([t.to_dict() for t in TECHNIQUES], indent=2, ensure_ascii=False) + "\n"
         return Response(rows, media_type="application/json")
 
@@ -293,8 +295,6 @@ def _error(status: int, message: str, headers: Mapping[str, str] | None = None) 
 
 def _known(choices: dict[str, str]) -> dict[str, str]:
     """The form's choices that are valid, to keep them selected when the page comes back."""
-    from .model import SENSITIVITIES
-
     return {k: v for k, v in choices.items() if v in (SENSITIVITIES if k == "sensitivity" else VOICES)}
 
 
@@ -316,7 +316,7 @@ def _validation_message(exc: RequestValidationError) -> tuple[int, str]:
         if error.get("type") == "json_invalid":
             return 400, f"malformed JSON ({error.get('ctx', {}).get('error', error.get('msg'))})"
         if error.get("type") == "extra_forbidden":
-            parts.append(f"unknown field {where!r}; the fields are {_FIELDS}")
+            parts.append(f"unknown field {where!r}; the fields are {', '.join(ScoreRequest.model_fields)}")
         else:
             parts.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
     return 422, "; ".join(parts) or "invalid request"
@@ -331,16 +331,11 @@ def _warm_up(detector: Detector) -> None:
 
 def _json_results(detector: Detector, documents: list, explain: bool, min_score: float | None,
                   voice: str | None, all_scores: bool) -> str:
-    from .writers import render
-
     results = detector.score_documents(documents, explain=explain, min_score=min_score, voice=voice)
     return render(results, "json", all_scores=all_scores, model=detector.model_info)
 
 
 def _html_report(detector: Detector, document: Any, voice: str | None) -> str:
-    from .html_page import HtmlPage
-    from .writers import write_results
-
     # The report always carries the evidence, as `score --format html` does.
     buffer = io.StringIO()
     write_results(detector.score_documents([document], explain=True, voice=voice),

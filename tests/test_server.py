@@ -312,6 +312,29 @@ def test_a_full_server_answers_503_and_stays_responsive(model):
         assert json.loads(call(url, "/health")[2])["busy"] == 0
 
 
+class _Broken(Detector):
+    """A detector with a bug that shows only when it scores."""
+
+    def __init__(self, base: Detector) -> None:
+        super().__init__(base.estimator, base.metadata, base.source, base.sensitivity)
+        self.broken = False
+
+    def score_documents(self, *args, **kwargs):
+        if self.broken:
+            raise RuntimeError("a bug with a secret /home/path in it")
+        yield from super().score_documents(*args, **kwargs)
+
+
+def test_a_bug_is_a_500_that_says_so_without_a_traceback(model):
+    broken = _Broken(model)
+    with running(create_app(broken)) as url:
+        broken.broken = True
+        response = call(url, "/score", {"text": "A text."})
+        assert response[0] == 500 and error_of(response) == "internal error (RuntimeError); please report it"
+        assert b"/home/path" not in response[2]
+        assert call(url, "/health")[0] == 200  # the server goes on
+
+
 def test_limits_must_be_positive_whole_numbers(model):
     for bad in ({"max_body_bytes": 0}, {"max_text_chars": -5}, {"max_concurrent": 1.5}, {"max_concurrent": True}):
         with pytest.raises(DetectorError, match="must be a positive whole number"):
