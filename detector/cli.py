@@ -313,6 +313,7 @@ def evaluate(
 
 # ---------------------------------------------------------------------- serve
 
+
 @app.command()
 @handles_errors
 def serve(
@@ -336,7 +337,7 @@ def serve(
 
     detector = Detector.load(model, trusted=trust_model, sensitivity=sensitivity)
     server.serve(detector, host=host, port=port, max_body_bytes=max_body_bytes, max_text_chars=max_text_chars,
-               max_concurrent=max_concurrent)
+                 max_concurrent=max_concurrent)
 
 
 def main() -> None:

@@ -62,6 +62,7 @@ except ImportError as exc:  # the extra is not installed
 # After the extra's check, which then comes at once: scoring imports the heavy modules.
 from .form_page import form_page
 from .html_page import HtmlPage
+from .inputs import InputDocument
 from .model import SENSITIVITIES
 from .scoring import VOICES, Detector, check_voice
 from .taxonomy import TECHNIQUES
@@ -329,13 +330,13 @@ def _warm_up(detector: Detector) -> None:
     detector.model_info  # noqa: B018  (reads and keeps the file's hash)
 
 
-def _json_results(detector: Detector, documents: list, explain: bool, min_score: float | None,
+def _json_results(detector: Detector, documents: list[InputDocument], explain: bool, min_score: float | None,
                   voice: str | None, all_scores: bool) -> str:
     results = detector.score_documents(documents, explain=explain, min_score=min_score, voice=voice)
     return render(results, "json", all_scores=all_scores, model=detector.model_info)
 
 
-def _html_report(detector: Detector, document: Any, voice: str | None) -> str:
+def _html_report(detector: Detector, document: InputDocument, voice: str | None) -> str:
     # The report always carries the evidence, as `score --format html` does.
     buffer = io.StringIO()
     write_results(detector.score_documents([document], explain=True, voice=voice),

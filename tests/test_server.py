@@ -427,6 +427,12 @@ def test_a_form_body_over_the_limit_is_refused_with_the_page(base):
     assert status == 413 and headers["content-type"].startswith("text/html") and b"larger than" in body
 
 
+def test_a_malformed_form_body_is_a_400_page(base):
+    status, headers, body = call(base, "/report", b"--nope\r\nContent-Disposition: form-data\r\n\r\nx",
+                                 headers={"Content-Type": "multipart/form-data; boundary=nope"})
+    assert status == 400 and headers["content-type"].startswith("text/html") and b'role="alert"' in body
+
+
 def test_the_text_is_escaped_on_the_page(base):
     status, _, body = _post_form(base, {"text": "<script>alert(1)</script> A text.", "url": "x"})
     assert status == 422 and b"<script>alert(1)" not in body and b"&lt;script&gt;" in body
