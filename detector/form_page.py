@@ -31,9 +31,11 @@ _VOICE_LABELS = {"all": "everyone's words", "author": "only the text's own words
 
 def form_page(*, sensitivities: Sequence[str], sensitivity: str, voices: Sequence[str], voice: str = "all",
               text: str = "", error: str | None = None, model: dict | None = None, max_text_chars: int = 0,
-              max_body_bytes: int = 0) -> str:
+              max_body_bytes: int = 0, upload_suffixes: Sequence[str] = (".txt",)) -> str:
     """The form page, with ``error`` (a message for the person) shown above the form and ``text``
-    kept in the text box; ``sensitivity`` and ``voice`` are the choices preselected."""
+    kept in the text box; ``sensitivity`` and ``voice`` are the choices preselected, and
+    ``upload_suffixes`` the files the file field takes."""
+    kinds = ", ".join(upload_suffixes)
     alert = f'<p class="error" role="alert">{escape(error)}</p>\n' if error else ""
     label = model_label(model)
     return (
@@ -41,16 +43,16 @@ def form_page(*, sensitivities: Sequence[str], sensitivity: str, voices: Sequenc
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>detector: find persuasion techniques</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
         "<h1>Find persuasion techniques in a text</h1>\n"
-        "<p>Paste an article or upload it as a .txt file. The report underlines every sentence that uses a "
-        "persuasion technique and shows the words behind it.</p>\n"
+        f"<p>Paste an article or upload it as a {escape(kinds)} file. The report underlines every sentence that "
+        "uses a persuasion technique and shows the words behind it.</p>\n"
         f"{alert}"
         '<form method="post" action="report" enctype="multipart/form-data">\n'
         '<label for="text">Text</label>\n'
         f'<textarea id="text" name="text" rows="14">{escape(text)}</textarea>\n'
         f'<p class="hint">Up to {max_text_chars:,} characters.</p>\n'
         '<label for="file">Or a text file</label>\n'
-        '<input type="file" id="file" name="file" accept=".txt,text/plain">\n'
-        f'<p class="hint">A UTF-8 .txt file of up to {max_body_bytes / 2**20:g} MB.</p>\n'
+        f'<input type="file" id="file" name="file" accept="{escape(",".join(upload_suffixes))}">\n'
+        f'<p class="hint">A {escape(kinds)} file (UTF-8 text) of up to {max_body_bytes / 2**20:g} MB.</p>\n'
         '<label for="url">Or a web address (not yet available)</label>\n'
         '<input type="url" id="url" name="url" placeholder="not yet available: paste the text instead" '
         'aria-describedby="url-note">\n'

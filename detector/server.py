@@ -41,6 +41,7 @@ from .submissions import (
     MAX_BODY_BYTES,
     MAX_CONCURRENT,
     MAX_TEXT_CHARS,
+    UPLOAD_READERS,
     Upload,
     check_text_size,
     request_documents,
@@ -194,7 +195,8 @@ def create_app(detector: Detector | None = None, *, max_body_bytes: int = MAX_BO
         defaults = {"sensitivity": detector.sensitivity, "voice": "all"}
         return HTMLResponse(form_page(sensitivities=list(SENSITIVITIES), voices=VOICES, model=detector.model_info,
                                       max_text_chars=max_text_chars, max_body_bytes=max_body_bytes,
-                                      **{**defaults, **fields}), status_code=status)
+                                      upload_suffixes=tuple(UPLOAD_READERS), **{**defaults, **fields}),
+                            status_code=status)
 
     def reject(path: str, message: str) -> Response:
         return page(413, error=message) if path.endswith("/report") else _error(413, message)

@@ -11,7 +11,7 @@ without importing the web framework.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -20,7 +20,7 @@ from .inputs import InputDocument
 from .readers import ReadError, decode_text, has_lone_surrogate
 
 __all__ = ["Upload", "submitted_document", "uploaded_document", "request_documents", "check_text_size",
-           "PASTED_NAME", "UPLOAD_SUFFIXES", "MAX_BODY_BYTES", "MAX_TEXT_CHARS", "MAX_CONCURRENT"]
+           "PASTED_NAME", "UPLOAD_READERS", "MAX_BODY_BYTES", "MAX_TEXT_CHARS", "MAX_CONCURRENT"]
 
 #: A request body larger than this is refused (413) before it is read in full.
 MAX_BODY_BYTES = 10 * 2**20
@@ -31,8 +31,6 @@ MAX_CONCURRENT = 4
 
 #: The name of a text pasted into the form.
 PASTED_NAME = "pasted text"
-#: The files the form takes (HTML pages come later, through their own reader).
-UPLOAD_SUFFIXES = (".txt",)
 
 
 @dataclass(frozen=True)
@@ -66,16 +64,27 @@ def submitted_document(text: str = "", upload: Upload | None = None, url: str = 
 
 
 def uploaded_document(upload: Upload) -> InputDocument:
-    """An uploaded file as a document named by its file name; it must be UTF-8 text in a ``.txt`` file."""
+    """An uploaded file as a document named by its file name, read by the reader of its suffix
+    (``UPLOAD_READERS``); another suffix is a ``DetectorError``."""
     # Browsers send the bare file name, but some clients send a path; only the last part names it.
     name = PurePath(upload.name.replace("\\", "/")).name or "uploaded file"
-    if PurePath(name).suffix.lower() not in UPLOAD_SUFFIXES:
-        raise DetectorError(f"{name}: only {', '.join(UPLOAD_SUFFIXES)} files can be uploaded for now; "
+    reader = UPLOAD_READERS.get(PurePath(name).suffix.lower())
+    if reader is None:
+        raise DetectorError(f"{name}: only {', '.join(UPLOAD_READERS)} files can be uploaded for now; "
                             "paste the text instead")
-    text = decode_text(upload.data)
+    return reader(name, upload.data)
+
+
+def _text_file(name: str, data: bytes) -> InputDocument:
+    text = decode_text(data)
     if isinstance(text, ReadError):
         raise DetectorError(f"{name}: {text.message}")
     return InputDocument(name, text)
+
+
+#: How an uploaded file becomes a document, by its suffix: ``(file name, bytes) -> InputDocument``.
+#: HTML pages come later, through their own reader.
+UPLOAD_READERS: dict[str, Callable[[str, bytes], InputDocument]] = {".txt": _text_file}
 
 
 def request_documents(text: str | None, name: str | None,

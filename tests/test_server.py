@@ -468,11 +468,14 @@ def test_serve_warns_off_loopback_and_passes_the_limits(monkeypatch, tiny_model_
                                      "--max-concurrent", "3", "--max-text-chars", "999"])
     assert result.exit_code == 0, result.output
     assert "warning: listening on 0.0.0.0" in result.output and bound == [("0.0.0.0", 8123)]
-    health = [r for r in ran[0].routes if getattr(r, "path", "") == "/health"]
-    assert health and len(ran) == 1
     bound.clear()
     result = runner.invoke(cli_app, ["serve", "-m", str(tiny_model_path)])
     assert result.exit_code == 0 and "warning" not in result.output and bound == [("127.0.0.1", 8000)]
+    monkeypatch.undo()
+    assert len(ran) == 2
+    with running(ran[0]) as url:  # the app the first command made, with that command's limits
+        limits = json.loads(call(url, "/health")[2])["limits"]
+    assert limits == {"max_body_bytes": 10 * 2**20, "max_text_chars": 999, "max_concurrent": 3}
 
 
 def test_loopback_addresses():
