@@ -19,6 +19,7 @@ from typing import TypeVar
 import typer
 
 from .errors import DetectorError
+from .submissions import MAX_BODY_BYTES, MAX_CONCURRENT, MAX_TEXT_CHARS
 
 app = typer.Typer(
     help="Find persuasion and propaganda techniques in text, sentence by sentence.",
@@ -102,9 +103,7 @@ def techniques(as_json: bool = typer.Option(False, "--json", help="Print the tax
     from .taxonomy import TECHNIQUES
 
     if as_json:
-        rows = [{"id": t.id, "name": t.name, "definition": t.definition,
-                 "description": t.description, "example": t.example} for t in TECHNIQUES]
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps([t.to_dict() for t in TECHNIQUES], indent=2, ensure_ascii=False))
         return
     for t in TECHNIQUES:
         typer.echo(f"{t.id:28s} {t.definition}")
@@ -145,10 +144,10 @@ def score(
     """Score articles: every sentence with its techniques and scores."""
     from .inputs import find_inputs, read_inputs
     from .output_files import check_output, open_output, partial_path, resume_point, run_fingerprint
+    from .scoring import check_voice
     from .writers import get_writer, write_results
 
-    if voice not in ("all", "author", "quoted"):
-        raise DetectorError(f"unknown voice {voice!r}; use all, author or quoted")
+    kept_voice = check_voice(voice)
     if output_format not in _SCORE_FORMATS:
         raise DetectorError(f"unknown format {output_format!r}; use one of {', '.join(_SCORE_FORMATS)}")
     if jobs == 0 or jobs < -1 or jobs > _MAX_JOBS:
@@ -210,7 +209,7 @@ def score(
     def write(out) -> None:
         with ScoreProgress(total, show) as progress:
             results = detector.score_documents(documents, n_jobs=jobs, explain=explain, min_score=min_score,
-                                               voice=None if voice == "all" else voice)
+                                               voice=kept_voice)
             write_results(results, writer, out, on_result=lambda r: progress.advance(len(r.sentences)),
                           started=bool(done))
         if problems and not skip_errors:
@@ -310,6 +309,35 @@ def evaluate(
     documents = read_corpus(data, data_format, labels)
     report = evaluate_detector(Detector.load(model, trusted=trust_model, sensitivity=sensitivity), documents)
     typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else format_report(report))
+
+
+# ---------------------------------------------------------------------- serve
+
+
+@app.command()
+@handles_errors
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host",
+        help="Address to listen on. Anything but a loopback address lets other machines in (a warning says so)."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on (0: any free port)."),
+    model: Path | None = typer.Option(None, "--model", "-m", help="Model file (default: the shipped model)."),
+    trust_model: bool = typer.Option(False, "--trust-model", help=_TRUST_HELP),
+    sensitivity: str = typer.Option("balanced", "--sensitivity", "-s",
+        help=_SENSITIVITY_HELP + " The default of requests that name none."),
+    max_body_bytes: int = typer.Option(MAX_BODY_BYTES, "--max-body-bytes", min=1,
+        help="Refuse (413) a request body larger than this, before reading it all."),
+    max_text_chars: int = typer.Option(MAX_TEXT_CHARS, "--max-text-chars", min=1,
+        help="Refuse (413) a request that asks to score more characters than this, all documents together."),
+    max_concurrent: int = typer.Option(MAX_CONCURRENT, "--max-concurrent", min=1,
+        help="Score at most this many requests at once; answer 503 to one more."),
+) -> None:
+    """Serve a web page (paste a text, get the HTML report) and a JSON API (needs the serve extra)."""
+    from . import server  # first: a missing serve extra is said before anything heavy loads
+    from .scoring import Detector
+
+    detector = Detector.load(model, trusted=trust_model, sensitivity=sensitivity)
+    server.serve(detector, host=host, port=port, max_body_bytes=max_body_bytes, max_text_chars=max_text_chars,
+                 max_concurrent=max_concurrent)
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ CLI turns these into exit code 2 without a traceback; any other exception is a b
 
 from __future__ import annotations
 
-__all__ = ["DetectorError", "DataError", "ModelError"]
+__all__ = ["DetectorError", "DataError", "ModelError", "LimitError", "missing_extra"]
 
 
 class DetectorError(Exception):
@@ -28,3 +28,20 @@ class DataError(DetectorError):
 
 class ModelError(DetectorError):
     """A model file that cannot be used: missing, not a model, or an unknown format version."""
+
+
+class LimitError(DetectorError):
+    """A request over one of the web server's limits (body size, text length)."""
+
+
+def missing_extra(extra: str, purpose: str) -> DetectorError:
+    """The error for an optional dependency that is not installed, naming the extra that brings it.
+
+    The distribution's name is read from the installed metadata, so the message stays right if
+    the package is published under another name.
+    """
+    from importlib.metadata import packages_distributions
+
+    distribution = (packages_distributions().get(__package__ or "detector") or ["detector"])[0]
+    return DetectorError(f"{purpose} needs the optional dependencies of the {extra!r} extra: "
+                         f"pip install '{distribution}[{extra}]'")

@@ -178,10 +178,11 @@ class HtmlPage:
     """
 
     def __init__(self, title: str = "Persuasion techniques report", model: dict | None = None,
-                 all_scores: bool = False) -> None:
+                 all_scores: bool = False, back: tuple[str, str] | None = None) -> None:
         self.title = title
         self.model = model
         self.all_scores = all_scores
+        self.back = back  # (href, label): a link back to the page the report came from (the web app's form)
         self.tally: Counter[str] = Counter()
         self.ranking: list[tuple[str, int, int, str, str]] = []  # name, sentences, flagged, anchor, top
         self.written = 0
@@ -203,7 +204,7 @@ class HtmlPage:
             f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(self.title)}</title>\n<style>{_CSS}{_FILTER_CSS}</style>\n</head>\n<body>\n"
-            f"<header><h1>{escape(self.title)}</h1>\n"
+            f"<header>{self._back_link()}<h1>{escape(self.title)}</h1>\n"
             f'<p class="meta">Made by detector on {created}{self._model_note()}.</p>\n'
             "<p>A flagged sentence starts with a dark bar and ends with one badge per technique (its code "
             "and score). Each technique underlines the sentence in its colour, and the words behind it are "
@@ -227,6 +228,12 @@ class HtmlPage:
             '<span id="flag-pos" aria-live="polite"></span>'
             '<a href="#flag-1" id="next-flag" aria-keyshortcuts="n">Next flagged ↓</a></nav>\n<main>\n'
         )
+
+    def _back_link(self) -> str:
+        if self.back is None:
+            return ""
+        href, label = self.back
+        return f'<nav><a href="{escape(href)}">{escape(label)}</a></nav>\n'
 
     def _model_note(self) -> str:
         label = model_label(self.model)

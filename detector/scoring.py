@@ -29,7 +29,7 @@ from .segmentation import Sentence, is_non_prose, split_sentences
 if TYPE_CHECKING:
     from .corpus import Document
 
-__all__ = ["Detector", "cached_detector"]
+__all__ = ["Detector", "cached_detector", "check_voice", "VOICES"]
 
 _BATCH_DOCUMENTS = 64
 # A batch also ends once it holds this much text, so that a few long documents (or many short
@@ -39,6 +39,8 @@ _BATCH_CHARS = 200_000
 _FEATURE_ROWS = 4096
 _CANDIDATES = 2
 _VOICE_CONTEXT = 2
+#: Whose techniques a run keeps: every one, only those in the text's own words, or only quoted ones.
+VOICES = ("all", "author", "quoted")
 
 
 class Detector:
@@ -72,6 +74,15 @@ class Detector:
         detector = cls(estimator, metadata, resolved.resolve(), sensitivity)
         detector.trusted = trusted
         return detector
+
+    def with_sensitivity(self, sensitivity: str) -> Detector:
+        """The same model at another operating point (see ``load``); nothing is reloaded or copied."""
+        if sensitivity == self.sensitivity:
+            return self
+        other = Detector(self.estimator, self.metadata, self.source, sensitivity)
+        other.trusted = self.trusted
+        other._model_info = self._model_info
+        return other
 
     def save(self, path: str | Path) -> None:
         """Write the model to ``path`` atomically."""
@@ -274,6 +285,14 @@ def _check_sensitivity(name: str) -> str:
     if name not in SENSITIVITIES:
         raise DetectorError(f"unknown sensitivity {name!r}; use one of {', '.join(SENSITIVITIES)}")
     return name
+
+
+def check_voice(voice: str) -> str | None:
+    """The ``voice`` argument of ``score_documents`` for a user's choice among ``VOICES``
+    (``"all"`` is ``None``: no filter); an unknown choice is a ``DetectorError``."""
+    if voice not in VOICES:
+        raise DetectorError(f"unknown voice {voice!r}; use all, author or quoted")
+    return None if voice == "all" else voice
 
 
 def _text(text: object) -> str:

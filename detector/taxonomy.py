@@ -20,6 +20,11 @@ class Technique:
     description: str
     example: str
 
+    def to_dict(self) -> dict[str, str]:
+        """The record of ``detector techniques --json`` and the web API's ``/techniques``."""
+        return {"id": self.id, "name": self.name, "definition": self.definition,
+                "description": self.description, "example": self.example}
+
 
 TECHNIQUES: tuple[Technique, ...] = (
     Technique(
