@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection, Sequence
 
 from .results import DocumentResult
-from .taxonomy import TECHNIQUES
+from .taxonomy import TECHNIQUES, short_code
+
+__all__ = ["COLOUR_OF", "CONTROL", "visible", "quoted_name", "model_label", "short_code", "document_text",
+           "aligned_table"]
 
 # Light backgrounds, each with black text above WCAG AA contrast (4.5:1).
 _COLOURS = (
@@ -46,9 +50,17 @@ def model_label(model: dict | None) -> str:
     return f"{name} (detector {model.get('version')}, {model.get('sensitivity')})"
 
 
-def short_code(technique: str) -> str:
-    """A two-to-three letter code shown in badges, so highlights are not told apart by colour alone."""
-    return "".join(part[0] for part in technique.split("_")).upper()[:3]
+def aligned_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Collection[int] = ()) -> str:
+    """Rows as plain-text columns padded to their widest cell, two spaces apart.
+
+    Columns whose index is in ``right`` (counts) are right-aligned; lines carry no trailing spaces.
+    """
+    table = [header, *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    lines = ("  ".join(cell.rjust(width) if i in right else cell.ljust(width)
+                       for i, (cell, width) in enumerate(zip(cells, widths, strict=True))).rstrip()
+             for cells in table)
+    return "\n".join(lines) + "\n"
 
 
 def document_text(result: DocumentResult) -> str:

@@ -20,6 +20,11 @@ class Technique:
     description: str
     example: str
 
+    @property
+    def code(self) -> str:
+        """The short code that badges and tags in the views show for this technique (``LL``)."""
+        return short_code(self.id)
+
 
 TECHNIQUES: tuple[Technique, ...] = (
     Technique(
@@ -182,6 +187,16 @@ def get_technique(technique_id: str) -> Technique:
         raise KeyError(
             f"unknown technique {technique_id!r}; known techniques: {', '.join(TECHNIQUE_IDS)}"
         ) from None
+
+
+def short_code(technique_id: str) -> str:
+    """A two-to-three letter code for a technique id: the initials of its words (``loaded_language``: ``LL``).
+
+    The views show it beside a technique's colour, so that highlights are never told apart by
+    colour alone; ``detector techniques`` lists every code.  Ids outside the taxonomy (a model
+    trained on other labels) get a code by the same rule.
+    """
+    return "".join(part[0] for part in technique_id.split("_") if part).upper()[:3]
 
 
 def is_technique(technique_id: str) -> bool:

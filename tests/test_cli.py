@@ -28,14 +28,14 @@ def invoke(*args, input=None):
 def test_techniques_plain_and_json():
     result = invoke("techniques")
     assert result.exit_code == 0 and "unsupported_speculation" in result.output
-    rows = json.loads(invoke("techniques", "--json").output)
+    rows = json.loads(invoke("techniques", "--json").stdout)
     assert [r["id"] for r in rows] == list(TECHNIQUE_IDS)
 
 
 def test_score_json_has_the_documented_shape(article, tiny_model_path):
     result = invoke("score", article, "--model", tiny_model_path, "--format", "json")
     assert result.exit_code == 0, result.output
-    documents = json.loads(result.output)
+    documents = json.loads(result.stdout)
     assert len(documents) == 1 and documents[0]["document"] == str(article)
     sentences = documents[0]["sentences"]
     assert [s["text"] for s in sentences] == ["Harbour vote", "The council votes on Thursday.",
@@ -50,7 +50,7 @@ def test_score_json_has_the_documented_shape(article, tiny_model_path):
 
 def test_all_scores_lists_every_technique(article, tiny_model_path):
     result = invoke("score", article, "-m", tiny_model_path, "-f", "jsonl", "--all-scores")
-    document = json.loads(result.output.splitlines()[0])
+    document = json.loads(result.stdout.splitlines()[0])
     assert all(set(s["all_scores"]) == set(TECHNIQUE_IDS) for s in document["sentences"])
 
 
@@ -61,20 +61,20 @@ def test_directories_stdin_jsonl_and_csv(tmp_path, tiny_model_path):
     (folder / "nested" / "b.txt").write_text("A shameful second article!")
     (folder / "ignored.md").write_text("not scored")
     jsonl = invoke("score", folder, "-m", tiny_model_path, "-f", "jsonl")
-    assert [json.loads(line)["document"] for line in jsonl.output.splitlines()] == [
+    assert [json.loads(line)["document"] for line in jsonl.stdout.splitlines()] == [
         str(folder / "a.txt"), str(folder / "nested" / "b.txt")]
     piped = invoke("score", "-", "-m", tiny_model_path, "-f", "csv", input="One sentence. Two sentences.")
-    rows = list(csv.DictReader(io.StringIO(piped.output)))
+    rows = list(csv.DictReader(io.StringIO(piped.stdout)))
     assert [r["text"] for r in rows] == ["One sentence.", "Two sentences."]
     assert rows[0]["document"] == "<stdin>" and set(rows[0]) >= {"start", "end", "score", "flagged", "techniques"}
 
 
 def test_text_view_marks_flagged_sentences(article, tiny_model_path):
     result = invoke("score", article, "-m", tiny_model_path, "-f", "json")
-    flagged = {s["text"] for s in json.loads(result.output)[0]["sentences"] if s["flagged"]}
+    flagged = {s["text"] for s in json.loads(result.stdout)[0]["sentences"] if s["flagged"]}
     result = invoke("score", article, "-m", tiny_model_path)
     assert result.exit_code == 0 and "3 sentences" in result.output
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()
     marked = {line[3:] for line in lines if line.startswith(">> ")}
     plain = {line[3:] for line in lines if line.startswith("   ") and not line.startswith("     ")}
     assert flagged and marked == flagged  # exactly the flagged sentences carry the marker
@@ -84,7 +84,8 @@ def test_text_view_marks_flagged_sentences(article, tiny_model_path):
 def test_output_file_is_written_whole(article, tiny_model_path, tmp_path):
     out = tmp_path / "out" / "scores.json"
     result = invoke("score", article, "-m", tiny_model_path, "-f", "json", "-o", out)
-    assert result.exit_code == 0 and result.output == ""
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr == f"wrote 1 document, 3 sentences to {out}\n"
     assert json.loads(out.read_text())[0]["document"] == str(article)
 
 
@@ -127,7 +128,7 @@ def test_train_then_evaluate(tiny_jsonl, tmp_path):
     refused = invoke("evaluate", tiny_jsonl, "--model", model)
     assert refused.exit_code == 2 and "--trust-model" in refused.output
     evaluated = invoke("evaluate", tiny_jsonl, "--model", model, "--json", "--trust-model")
-    report = json.loads(evaluated.output)
+    report = json.loads(evaluated.stdout)
     assert set(report) == {"sentences", "any", "micro", "macro", "techniques"}
     assert report["sentences"] > 40 and set(report["techniques"]) == set(TECHNIQUE_IDS)
 
@@ -136,7 +137,7 @@ def test_evaluate_reads_the_ptc_layout(tiny_model_path, ptc_fixture):
     result = invoke("evaluate", ptc_fixture / "articles", "--labels", ptc_fixture / "labels",
                     "--model", tiny_model_path, "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["sentences"] == 9
+    assert json.loads(result.stdout)["sentences"] == 9
 
 
 def test_help_and_techniques_do_not_import_heavy_modules():
@@ -167,10 +168,10 @@ def test_every_machine_readable_output_names_the_model(article, tiny_model_path,
     from detector.persistence import file_sha256
 
     sha = file_sha256(tiny_model_path)[:12]
-    record = json.loads(invoke("score", article, "-m", tiny_model_path, "-f", "jsonl").output)
+    record = json.loads(invoke("score", article, "-m", tiny_model_path, "-f", "jsonl").stdout)
     assert record["model"]["file"] == tiny_model_path.name and record["model"]["sha256"] == sha
     assert record["model"]["sensitivity"] == "balanced"
-    rows = list(csv.DictReader(io.StringIO(invoke("score", article, "-m", tiny_model_path, "-f", "csv").output)))
+    rows = list(csv.DictReader(io.StringIO(invoke("score", article, "-m", tiny_model_path, "-f", "csv").stdout)))
     assert rows and all(sha in row["model"] for row in rows)
     page = tmp_path / "r.html"
     invoke("score", article, "-m", tiny_model_path, "-f", "html", "-o", page)
