@@ -176,3 +176,125 @@ def test_every_machine_readable_output_names_the_model(article, tiny_model_path,
     page = tmp_path / "r.html"
     invoke("score", article, "-m", tiny_model_path, "-f", "html", "-o", page)
     assert sha in page.read_text(encoding="utf-8")
+
+
+def _commands():
+    import typer.main
+
+    return sorted(typer.main.get_command(app).commands)
+
+
+# What recent typer prints for a parameter's Python type: <bool>, <str>, <int>, <path>,
+# <float range>, <list[str]> ...  Placeholders that name a value (FILE, N) are upper case.
+TYPE_MARKER = r"<[a-z][a-z ]*(\[[^\]]*\])?>"
+
+
+@pytest.mark.parametrize("command", [[], *[[name] for name in _commands()]])
+def test_help_names_values_not_python_types(command):
+    import re
+
+    result = invoke(*command, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+    assert not re.search(TYPE_MARKER, result.output), result.output
+
+
+def test_the_marker_pattern_finds_what_typer_prints():
+    import re
+
+    for marker in ("<bool>", "<str>", "<int>", "<path>", "<float range>", "<list[str]>"):
+        assert re.search(TYPE_MARKER, f"--x  {marker}  help"), marker
+    assert not re.search(TYPE_MARKER, "a PTC directory of article<ID>.txt files")
+
+
+def test_score_help_names_each_value():
+    import re
+
+    text = " ".join(invoke("score", "--help").output.split())
+    for option, value in [("--model", "FILE"), ("--format", "FORMAT"), ("--output", "FILE"), ("--jobs", "N"),
+                          ("--min-score", "X"), ("--sensitivity", "LEVEL")]:
+        assert re.search(rf"{option}( -\w)? {value}\b", text), option
+
+
+def test_version_and_shell_completion():
+    from detector import DISTRIBUTION, __version__
+    from detector.persistence import shipped_model_sha256
+
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == f"{DISTRIBUTION} {__version__}" and DISTRIBUTION != "detector"
+    assert f"default.joblib@{shipped_model_sha256()[:12]}" in result.stdout
+    top = invoke("--help").output
+    assert "--install-completion" in top and "--show-completion" in top and "--version" in top
+
+
+def test_techniques_lists_the_codes_the_views_show(tiny_model_path, article):
+    from detector.taxonomy import TECHNIQUES
+
+    lines = invoke("techniques").stdout.splitlines()
+    assert lines[0].split() == ["code", "technique", "definition"]
+    listed = {line.split()[1]: line.split()[0] for line in lines[1:]}
+    assert listed == {t.id: t.code for t in TECHNIQUES}
+    assert {r["id"]: r["code"] for r in json.loads(invoke("techniques", "--json").stdout)} == listed
+    # the terminal view tags a flagged sentence with the same code
+    from detector import Detector, get_writer
+
+    result = next(Detector.load(tiny_model_path).score_documents([("a", ARTICLE)]))
+    view = get_writer("terminal", width=120).write(result)
+    detected = [t.technique for s in result.sentences for t in s.techniques]
+    assert detected and all(f"{listed[t]} " in view for t in detected)
+
+
+def test_summary_follows_the_format(article, tiny_model_path):
+    records = json.loads(invoke("score", article, article, "-m", tiny_model_path, "-f", "json", "--summary").stdout)
+    assert [r["document"] for r in records] == [str(article)] * 2
+    assert records[0]["sentences"] == 3 and set(records[0]) == {"document", "sentences", "flagged", "unclear",
+                                                               "techniques", "model"}
+    rows = list(csv.DictReader(io.StringIO(invoke("score", article, "-m", tiny_model_path, "-f", "csv",
+                                                  "--summary").stdout)))
+    assert len(rows) == 1 and rows[0]["sentences"] == "3"
+    lines = invoke("score", article, "-m", tiny_model_path, "-f", "jsonl", "--summary").stdout.splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["flagged"] == records[0]["flagged"]
+
+
+@pytest.mark.parametrize("args, warnings", [
+    (["-f", "json", "--csv-raw"], ["--csv-raw does not apply to --format json"]),
+    (["-f", "csv", "--csv-raw", "--all-scores", "--explain"], []),
+    (["-f", "jsonl", "--summary", "--all-scores", "--explain"],
+     ["--all-scores does not apply to --summary", "--explain does not apply to --summary"]),
+    (["-f", "csv", "--summary", "--csv-raw"], []),
+    (["-f", "html", "--summary", "--all-scores", "--explain"], ["--summary does not apply to --format html"]),
+    (["--min-score", "0.5", "--sensitivity", "precise"], ["--sensitivity does not apply with --min-score"]),
+    (["--min-score", "0.5"], []),
+])
+def test_an_option_the_run_cannot_show_warns_once(args, warnings, article, tiny_model_path, tmp_path):
+    result = invoke("score", article, article, "-m", tiny_model_path, "-o", tmp_path / "out", *args)
+    assert result.exit_code == 0, result.output
+    shown = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(shown) == len(warnings) and all(w in line for w, line in zip(warnings, shown, strict=True))
+    if "html" in args:
+        assert "<footer id=\"summary\">" in (tmp_path / "out").read_text(encoding="utf-8")
+
+
+def test_the_closing_line_names_what_was_written_where(article, tiny_model_path, tmp_path):
+    second = tmp_path / "b.txt"
+    second.write_text("One calm line.\n", encoding="utf-8")
+    to_stdout = invoke("score", article, second, "-m", tiny_model_path, "-f", "jsonl")
+    assert to_stdout.stderr.splitlines()[-1] == "wrote 2 documents, 4 sentences to standard output"
+    out = tmp_path / "summary.csv"
+    summary = invoke("score", article, second, "-m", tiny_model_path, "-f", "csv", "--summary", "-o", out)
+    assert summary.stderr == f"wrote a summary of 2 documents, 4 sentences to {out}\n"
+    quiet = invoke("score", article, "-m", tiny_model_path, "-f", "jsonl", "-o", tmp_path / "q.jsonl", "--quiet")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_readme_options_table_is_the_score_help():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("`detector score` options:")
+    table = readme[start:readme.index("\n\n", readme.index("| option", start))]
+    documented = set(re.findall(r"^\| `(--[a-z-]+)", table, flags=re.M))
+    helped = set(re.findall(r"(--[a-z][a-z-]+)", invoke("score", "--help").output)) - {"--help"}
+    assert documented == helped
