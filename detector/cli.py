@@ -59,7 +59,7 @@ class _Group(_PlainHelp, TyperGroup):
 class _App(typer.Typer):
     """The ``detector`` app: every command it declares gets the plain help."""
 
-    def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:  # type: ignore[override]
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
         kwargs.setdefault("cls", _Command)
         return super().command(*args, **kwargs)
 
@@ -294,10 +294,13 @@ def score(
 
     def write(out) -> None:
         with ScoreProgress(total, show) as progress:
+            def on_result(result) -> None:
+                written.add(result)
+                progress.advance(len(result.sentences))
+
             results = detector.score_documents(documents, n_jobs=jobs, explain=explain, min_score=min_score,
                                                voice=None if voice == "all" else voice)
-            write_results(results, writer, out, started=bool(done),
-                          on_result=lambda r: (written.add(r), progress.advance(len(r.sentences))))
+            write_results(results, writer, out, on_result=on_result, started=bool(done))
         if problems and not skip_errors:
             # The readable documents are written (to the terminal); the run still fails, so a
             # named output file is not replaced by an incomplete result.
@@ -343,9 +346,9 @@ def _warn_ignored(output_format: str, **chosen: bool) -> bool:
 
     for name in ignored_options(output_format, **chosen):
         flag = _FLAGS[name]
-        if name == "summary":
-            _warn(f"{flag} does not apply to --format {output_format}: the report always ends with a summary "
-                  "of all documents; writing the whole report")
+        if name == "summary" and output_format == "html":
+            _warn(f"{flag} does not apply to --format html: the report always ends with a summary of all "
+                  "documents; writing the whole report")
         elif chosen.get("summary") and not ignored_options(output_format, **{name: True}):
             _warn(f"{flag} does not apply to --summary; ignored")
         else:

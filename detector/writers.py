@@ -86,13 +86,21 @@ class _StreamWriter:
 
 def json_document(result: DocumentResult, index: int, options: WriterOptions) -> str:
     """One element of the JSON array (with the separating comma after the first)."""
-    body = json.dumps(_with_model(result.to_dict(options.all_scores), options), ensure_ascii=False, indent=2)
-    return ("" if index == 0 else ",\n") + body
+    return _json_element(result.to_dict(options.all_scores), index, options)
 
 
 def jsonl_document(result: DocumentResult, index: int, options: WriterOptions) -> str:
     """One JSON object on one line."""
-    return json.dumps(_with_model(result.to_dict(options.all_scores), options), ensure_ascii=False) + "\n"
+    return _json_line(result.to_dict(options.all_scores), options)
+
+
+def _json_element(record: dict, index: int, options: WriterOptions) -> str:
+    body = json.dumps(_with_model(record, options), ensure_ascii=False, indent=2)
+    return ("" if index == 0 else ",\n") + body
+
+
+def _json_line(record: dict, options: WriterOptions) -> str:
+    return json.dumps(_with_model(record, options), ensure_ascii=False) + "\n"
 
 
 def _with_model(record: dict, options: WriterOptions) -> dict:
@@ -173,13 +181,12 @@ def _top_text(summary: DocumentSummary, n: int = 3) -> str:
 
 def summary_json(summary: DocumentSummary, index: int, options: WriterOptions) -> str:
     """One element of the JSON array of summaries (with the separating comma after the first)."""
-    body = json.dumps(_with_model(summary.to_dict(), options), ensure_ascii=False, indent=2)
-    return ("" if index == 0 else ",\n") + body
+    return _json_element(summary.to_dict(), index, options)
 
 
 def summary_jsonl(summary: DocumentSummary, index: int, options: WriterOptions) -> str:
     """One document's summary as one JSON object on one line."""
-    return json.dumps(_with_model(summary.to_dict(), options), ensure_ascii=False) + "\n"
+    return _json_line(summary.to_dict(), options)
 
 
 def summary_csv(summary: DocumentSummary, index: int, options: WriterOptions) -> str:

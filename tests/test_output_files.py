@@ -1,6 +1,7 @@
 """Output files: whole or absent, and JSONL runs that resume after an interruption."""
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -40,6 +41,9 @@ def test_an_interrupted_jsonl_run_resumes_without_losing_or_repeating_documents(
     assert resumed.exit_code == 0, resumed.output
     names = [json.loads(line)["document"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert names == articles and not partial.exists()
+    closing = re.fullmatch(rf"wrote (\d+) documents?, \d+ sentences? to {re.escape(str(out))}, "
+                           r"after the (\d+) documents? already there\n", resumed.stderr)
+    assert closing and int(closing[1]) + int(closing[2]) == 5 and int(closing[2]) > 0, resumed.stderr
 
     again = _score(*articles, "-m", tiny_model_path, "-f", "jsonl", "-o", out, "--resume")
     assert again.exit_code == 0 and len(out.read_text(encoding="utf-8").splitlines()) == 5
