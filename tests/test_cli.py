@@ -298,3 +298,23 @@ def test_readme_options_table_is_the_score_help():
     documented = set(re.findall(r"^\| `(--[a-z-]+)", table, flags=re.M))
     helped = set(re.findall(r"(--[a-z][a-z-]+)", invoke("score", "--help").output)) - {"--help"}
     assert documented == helped
+
+
+def test_the_distribution_name_is_the_one_every_install_instruction_uses():
+    import re
+    import tomllib
+    from pathlib import Path
+
+    from detector import DISTRIBUTION
+
+    root = Path(__file__).parents[1]
+    assert tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["name"] == DISTRIBUTION
+    # (the CHANGELOG tells the story of the old name, so it may say it)
+    paths = [p for p in root.glob("*.md") if p.name != "CHANGELOG.md"] + sorted((root / "detector").glob("*.py"))
+    # "pip install detector" or "detector[extra]" would install the unrelated PyPI package of that name
+    wrong = re.compile(r"pip install ['\"]?detector(?![\w-])|(?<![\w-])detector\[")
+    assert [p.name for p in paths if wrong.search(p.read_text(encoding="utf-8"))] == []
+    assert wrong.search("pip install 'detector[dask]'") and not wrong.search("pip install 'propaganda-detector[dask]'")
+    from detector.errors import missing_extra
+
+    assert f"pip install '{DISTRIBUTION}[dask]'" in str(missing_extra("dask", "detector.dask"))
