@@ -30,7 +30,11 @@ def _value_name(param: Any, ctx: Any = None) -> str | None:
     if getattr(param, "metavar", None):
         return param.metavar
     marker = param.display_type(ctx) if hasattr(param, "display_type") else "<value>"  # e.g. "<int>"
-    return marker.strip("<>").removeprefix("list[").removesuffix("]").upper()
+    name = marker.strip("<>").removeprefix("list[").removesuffix("]")
+    return _VALUE_NAMES.get(name, name).upper()
+
+
+_VALUE_NAMES = {"str": "text", "int": "integer", "float": "number"}
 
 
 class _PlainHelp:
@@ -191,7 +195,7 @@ def techniques(as_json: bool = typer.Option(False, "--json", help="Print the tax
 def score(
     ctx: typer.Context,
     paths: list[str] | None = typer.Argument(
-        None, metavar="PATH...",
+        None, metavar="PATH",
         help="Text files, directories (all *.txt inside), .jsonl/.csv/.tsv corpora, or - for standard input."),
     model: Path | None = typer.Option(None, "--model", "-m", metavar="FILE",
         help="Model file (default: the shipped model)."),
@@ -248,6 +252,8 @@ def score(
         paths = ["-"]
     # A report written inside a scored folder is not read back as an article next time.
     inputs = find_inputs(paths, exclude=[output, partial_path(output)] if output is not None else ())
+    if _given(ctx, "text_column") and not any(i.kind in ("csv", "tsv") for i in inputs):
+        _warn("--text-column applies only to .csv/.tsv inputs, and there are none; ignored")
     if output is not None:
         output = check_output(output, [i.path for i in inputs if i.path is not None])
         if resume and output.exists() and not partial_path(output).exists():
@@ -395,10 +401,13 @@ def train(
     out: Path | None = typer.Option(None, "--out", "-o",
         help="Where to write the model file (.skops: the safe format to share; .joblib: fast to load)."),
     check: bool = typer.Option(False, "--check", help="Only validate the data and count it; train nothing."),
-    labels: Path | None = typer.Option(None, "--labels", help="PTC labels: a directory of *.labels files or one file."),
-    data_format: str | None = typer.Option(None, "--format", help="jsonl, csv, tsv or ptc (default: from the path)."),
-    folds: int = typer.Option(5, "--folds", help="Folds of the grouped cross-validation that sets thresholds."),
-    jobs: int = typer.Option(1, "--jobs", "-j",
+    labels: Path | None = typer.Option(None, "--labels", metavar="PATH",
+        help="PTC labels: a directory of *.labels files or one file."),
+    data_format: str | None = typer.Option(None, "--format", metavar="FORMAT",
+        help="jsonl, csv, tsv or ptc (default: from the path)."),
+    folds: int = typer.Option(5, "--folds", metavar="N",
+        help="Folds of the grouped cross-validation that sets thresholds."),
+    jobs: int = typer.Option(1, "--jobs", "-j", metavar="N",
         help="Processes that fit the technique heads in parallel (-1: all cores)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on standard error."),
 ) -> None:
@@ -440,11 +449,14 @@ def train(
 @handles_errors
 def evaluate(
     data: Path = typer.Argument(..., help=_DATA_HELP),
-    labels: Path | None = typer.Option(None, "--labels", help="PTC labels: a directory of *.labels files or one file."),
-    data_format: str | None = typer.Option(None, "--format", help="jsonl, csv, tsv or ptc (default: from the path)."),
-    model: Path | None = typer.Option(None, "--model", "-m", help="Model file (default: the shipped model)."),
+    labels: Path | None = typer.Option(None, "--labels", metavar="PATH",
+        help="PTC labels: a directory of *.labels files or one file."),
+    data_format: str | None = typer.Option(None, "--format", metavar="FORMAT",
+        help="jsonl, csv, tsv or ptc (default: from the path)."),
+    model: Path | None = typer.Option(None, "--model", "-m", metavar="FILE",
+        help="Model file (default: the shipped model)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    sensitivity: str = typer.Option("balanced", "--sensitivity", "-s", help=_SENSITIVITY_HELP),
+    sensitivity: str = typer.Option("balanced", "--sensitivity", "-s", metavar="LEVEL", help=_SENSITIVITY_HELP),
     trust_model: bool = typer.Option(False, "--trust-model", help=_TRUST_HELP),
 ) -> None:
     """Compare a model's decisions with labelled data, sentence by sentence."""

@@ -218,12 +218,12 @@ def test_score_help_names_each_value():
 
 def test_version_and_shell_completion():
     from detector import DISTRIBUTION, __version__
-    from detector.persistence import shipped_model_sha256
+    from detector.persistence import default_model_path, shipped_model_sha256
 
     result = invoke("--version")
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0] == f"{DISTRIBUTION} {__version__}" and DISTRIBUTION != "detector"
-    assert f"default.joblib@{shipped_model_sha256()[:12]}" in result.stdout
+    assert f"{default_model_path().name}@{shipped_model_sha256()[:12]}" in result.stdout
     top = invoke("--help").output
     assert "--install-completion" in top and "--show-completion" in top and "--version" in top
 
@@ -266,6 +266,7 @@ def test_summary_follows_the_format(article, tiny_model_path):
     (["-f", "html", "--summary", "--all-scores", "--explain"], ["--summary does not apply to --format html"]),
     (["--min-score", "0.5", "--sensitivity", "precise"], ["--sensitivity does not apply with --min-score"]),
     (["--min-score", "0.5"], []),
+    (["--text-column", "body"], ["--text-column applies only to .csv/.tsv inputs"]),
 ])
 def test_an_option_the_run_cannot_show_warns_once(args, warnings, article, tiny_model_path, tmp_path):
     result = invoke("score", article, article, "-m", tiny_model_path, "-o", tmp_path / "out", *args)
@@ -274,6 +275,13 @@ def test_an_option_the_run_cannot_show_warns_once(args, warnings, article, tiny_
     assert len(shown) == len(warnings) and all(w in line for w, line in zip(warnings, shown, strict=True))
     if "html" in args:
         assert "<footer id=\"summary\">" in (tmp_path / "out").read_text(encoding="utf-8")
+
+
+def test_text_column_is_quiet_when_a_table_is_scored(tmp_path, tiny_model_path):
+    table = tmp_path / "t.csv"
+    table.write_text("id,body\n1,One calm line.\n", encoding="utf-8")
+    result = invoke("score", table, "-m", tiny_model_path, "-f", "jsonl", "--text-column", "body")
+    assert result.exit_code == 0 and "warning" not in result.stderr, result.output
 
 
 def test_the_closing_line_names_what_was_written_where(article, tiny_model_path, tmp_path):
