@@ -13,12 +13,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.2.0"
+#: The name to install the package by (``pip install propaganda-detector``); the import name
+#: and the command stay ``detector``.
+DISTRIBUTION = "propaganda-detector"
 
 __all__ = [
     "Detector", "train", "read_corpus", "evaluate", "Document", "LabelledSpan",
     "InputDocument", "find_inputs", "read_inputs", "render", "get_writer",
     "SentenceResult", "TechniqueScore", "Evidence", "DocumentResult", "DetectorError", "DataError",
-    "ModelError", "TECHNIQUES", "TECHNIQUE_IDS", "split_sentences", "__version__",
+    "ModelError", "TECHNIQUES", "TECHNIQUE_IDS", "split_sentences", "DISTRIBUTION", "__version__",
 ]
 
 _LAZY = {

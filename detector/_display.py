@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection, Sequence
 
 from .results import DocumentResult, SentenceResult
 from .taxonomy import TECHNIQUES
+from .taxonomy import short_code as short_code  # the views' technique codes are defined with the taxonomy
 
 # One colour per technique, for the HTML page and the terminal view alike.  Each is a mid-tone:
 # dark text (TEXT_ON_COLOUR) on it reaches WCAG AA contrast (4.5:1), and as an underline on the
@@ -72,9 +74,17 @@ def model_label(model: dict | None) -> str:
     return f"{name} (detector {model.get('version')}, {model.get('sensitivity')})"
 
 
-def short_code(technique: str) -> str:
-    """A two-to-three letter code shown in badges, so highlights are not told apart by colour alone."""
-    return "".join(part[0] for part in technique.split("_")).upper()[:3]
+def aligned_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Collection[int] = ()) -> str:
+    """Rows as plain-text columns padded to their widest cell, two spaces apart.
+
+    Columns whose index is in ``right`` (counts) are right-aligned; lines carry no trailing spaces.
+    """
+    table = [header, *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    lines = ("  ".join(cell.rjust(width) if i in right else cell.ljust(width)
+                       for i, (cell, width) in enumerate(zip(cells, widths, strict=True))).rstrip()
+             for cells in table)
+    return "\n".join(lines) + "\n"
 
 
 def document_text(result: DocumentResult) -> str:

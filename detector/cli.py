@@ -14,21 +14,70 @@ import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from .errors import DetectorError
 from .submissions import MAX_BODY_BYTES, MAX_CONCURRENT, MAX_TEXT_CHARS
 
-app = typer.Typer(
-    help="Find persuasion and propaganda techniques in text, sentence by sentence.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+
+def _value_name(param: Any, ctx: Any = None) -> str | None:
+    """What help shows after an option: its metavar (FILE, N) or its type's name; nothing for a
+    flag or an argument (whose name is shown already)."""
+    if isinstance(param, TyperArgument) or getattr(param, "is_flag", False) or getattr(param, "count", False):
+        return None
+    if getattr(param, "metavar", None):
+        return param.metavar
+    marker = param.display_type(ctx) if hasattr(param, "display_type") else "<value>"  # e.g. "<int>"
+    name = marker.strip("<>").removeprefix("list[").removesuffix("]")
+    return _VALUE_NAMES.get(name, name).upper()
+
+
+_VALUE_NAMES = {"str": "text", "int": "integer", "float": "number"}
+
+
+class _PlainHelp:
+    """Help that names an option's value (``--jobs N``) instead of its Python type (``<int>``).
+
+    Recent typer prints each parameter's annotation (``<bool>``, ``<list[str]>``) beside it and
+    has no setting to turn that off, so every parameter of a command, typer's own ``--help``
+    and completion options included, is given this display as the command hands them out.
+    """
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            setattr(param, "display_type_rich", functools.partial(_value_name, param))  # noqa: B010
+        return params
+
+
+class _Command(_PlainHelp, TyperCommand):
+    pass
+
+
+class _Group(_PlainHelp, TyperGroup):
+    pass
+
+
+class _App(typer.Typer):
+    """The ``detector`` app: every command it declares gets the plain help."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+        kwargs.setdefault("cls", _Command)
+        return super().command(*args, **kwargs)
+
 
 F = TypeVar("F", bound=Callable)
+
+app = _App(
+    cls=_Group,
+    help="Find persuasion and propaganda techniques in text, sentence by sentence.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+)
 
 _SENSITIVITY_HELP = ("precise (fewer, surer flags), balanced (best F1) or sensitive (more flags, more false "
                      "alarms): per-technique thresholds set by cross-validation.")
@@ -93,20 +142,48 @@ def handles_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# ---------------------------------------------------------------------- version
+
+
+def _version_text() -> str:
+    """The distribution, its version and the shipped model (named as every output names it)."""
+    from . import DISTRIBUTION, __version__
+    from .persistence import FORMAT_VERSION, default_model_path, shipped_model_sha256
+
+    sha = shipped_model_sha256()
+    model = f"{default_model_path().name}@{sha[:12]}" if sha else "missing (reinstall the package)"
+    return f"{DISTRIBUTION} {__version__}\nshipped model: {model}, model file format {FORMAT_VERSION}"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(_version_text())
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                 help="Print the version and the shipped model, then exit."),
+) -> None:
+    """Find persuasion and propaganda techniques in text, sentence by sentence."""
+
+
 # ---------------------------------------------------------------------- techniques
 
 
 @app.command()
 @handles_errors
 def techniques(as_json: bool = typer.Option(False, "--json", help="Print the taxonomy as JSON.")) -> None:
-    """List the techniques the detector knows, with their definitions."""
+    """List the techniques the detector knows: the code the views show, the id, the definition."""
+    from ._display import aligned_table
     from .taxonomy import TECHNIQUES
 
     if as_json:
         typer.echo(json.dumps([t.to_dict() for t in TECHNIQUES], indent=2, ensure_ascii=False))
         return
-    for t in TECHNIQUES:
-        typer.echo(f"{t.id:28s} {t.definition}")
+    typer.echo(aligned_table(["code", "technique", "definition"], [[t.code, t.id, t.definition] for t in TECHNIQUES]),
+               nl=False)
 
 
 # ---------------------------------------------------------------------- score
@@ -115,30 +192,38 @@ def techniques(as_json: bool = typer.Option(False, "--json", help="Print the tax
 @app.command()
 @handles_errors
 def score(
+    ctx: typer.Context,
     paths: list[str] | None = typer.Argument(
-        None, help="Text files, directories (all *.txt inside), .jsonl/.csv/.tsv corpora, or - for standard input."),
-    model: Path | None = typer.Option(None, "--model", "-m", help="Model file (default: the shipped model)."),
-    output_format: str = typer.Option("text", "--format", "-f",
+        None, metavar="PATH",
+        help="Text files, directories (all *.txt inside), .jsonl/.csv/.tsv corpora, or - for standard input."),
+    model: Path | None = typer.Option(None, "--model", "-m", metavar="FILE",
+        help="Model file (default: the shipped model)."),
+    output_format: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
         help="text, json, jsonl, csv or html (one self-contained page)."),
-    output: Path | None = typer.Option(None, "--output", "-o",
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
         help="Write to this file (atomically) instead of standard output."),
     all_scores: bool = typer.Option(False, "--all-scores", help="Include every technique's score."),
     explain: bool = typer.Option(False, "--explain", help="Show the words that drove each detected technique."),
-    summary: bool = typer.Option(False, "--summary", help="One line per document: sentences, flagged, top techniques."),
-    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes (-1: all cores); output order is unchanged."),
-    text_column: str = typer.Option("text", "--text-column", help="The text column of .csv/.tsv inputs."),
+    summary: bool = typer.Option(False, "--summary",
+        help="One row per document (sentences, flagged, unclear, techniques) in the chosen --format; "
+             "text is an aligned table."),
+    jobs: int = typer.Option(1, "--jobs", "-j", metavar="N",
+        help="Worker processes (-1: all cores); output order is unchanged."),
+    text_column: str = typer.Option("text", "--text-column", metavar="NAME",
+        help="The text column of .csv/.tsv inputs."),
     skip_errors: bool = typer.Option(False, "--skip-errors",
         help="Skip unreadable files with a warning instead of failing at the end."),
     resume: bool = typer.Option(False, "--resume",
         help="Continue an interrupted JSONL --output run, skipping documents already written."),
     csv_raw: bool = typer.Option(False, "--csv-raw",
         help="Write CSV cells as they are (by default a cell starting with = + - @ gets a leading ')."),
-    sensitivity: str = typer.Option("balanced", "--sensitivity", "-s", help=_SENSITIVITY_HELP),
-    voice: str = typer.Option("all", "--voice",
+    sensitivity: str = typer.Option("balanced", "--sensitivity", "-s", metavar="LEVEL", help=_SENSITIVITY_HELP),
+    voice: str = typer.Option("all", "--voice", metavar="VOICE",
         help="all, author (only techniques in the text's own words) or quoted (only those in quotes)."),
-    min_score: float | None = typer.Option(None, "--min-score", min=0.0, max=1.0,
+    min_score: float | None = typer.Option(None, "--min-score", min=0.0, max=1.0, metavar="X",
         help="Flag a sentence, and list a technique, when its score reaches this (0-1); overrides --sensitivity."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on standard error."),
+    quiet: bool = typer.Option(False, "--quiet", "-q",
+        help="Only warnings and errors on standard error: no progress bar, no closing line."),
     trust_model: bool = typer.Option(False, "--trust-model", help=_TRUST_HELP),
 ) -> None:
     """Score articles: every sentence with its techniques and scores."""
@@ -157,12 +242,17 @@ def score(
         raise DetectorError("--resume needs --output FILE with --format jsonl")
     if output is None and sys.stdout is None:
         raise DetectorError("standard output is closed; give --output FILE to write the results")
+    summary = _warn_ignored(output_format, summary=summary, all_scores=all_scores, explain=explain, csv_raw=csv_raw)
+    if min_score is not None and _given(ctx, "sensitivity"):
+        _warn("--sensitivity does not apply with --min-score (one threshold for every technique); ignored")
     if not paths:
         if sys.stdin is None or sys.stdin.isatty():
             raise DetectorError("give files or directories to score, or - to read standard input")
         paths = ["-"]
     # A report written inside a scored folder is not read back as an article next time.
     inputs = find_inputs(paths, exclude=[output, partial_path(output)] if output is not None else ())
+    if _given(ctx, "text_column") and not any(i.kind in ("csv", "tsv") for i in inputs):
+        _warn("--text-column applies only to .csv/.tsv inputs, and there are none; ignored")
     if output is not None:
         output = check_output(output, [i.path for i in inputs if i.path is not None])
         if resume and output.exists() and not partial_path(output).exists():
@@ -171,17 +261,18 @@ def score(
     from .progress import ScoreProgress, progress_enabled
     from .scoring import Detector
 
-    detector = Detector.load(model, trusted=trust_model, sensitivity=sensitivity)
-    fmt = "summary" if summary else output_format
+    fmt = output_format
     if fmt == "text" and output is None:
         from .terminal_view import wants_colour
 
         if wants_colour(sys.stdout):
             fmt = "terminal"
-    writer = get_writer(fmt, all_scores=all_scores, csv_raw=csv_raw, model=detector.model_info, explain=explain)
+    detector = Detector.load(model, trusted=trust_model, sensitivity=sensitivity)
+    writer = get_writer(fmt, all_scores=all_scores, csv_raw=csv_raw, model=detector.model_info, explain=explain,
+                        summary=summary)
     # The HTML report and the terminal view exist to show why sentences were flagged,
     # so they always carry the evidence.
-    explain = explain or fmt in ("html", "terminal")
+    explain = (explain or fmt in ("html", "terminal")) and not summary
     fingerprint = None
     if resumable:
         options = {"all_scores": all_scores, "explain": explain, "text_column": text_column,
@@ -205,13 +296,17 @@ def score(
     show = progress_enabled(quiet) and (len(inputs) > 1 or any(i.kind != "text" for i in inputs)) \
         and (output is not None or not sys.stdout.isatty())
     total = len(inputs) if all(i.kind == "text" for i in inputs) and not done else None
+    written = _Written()
 
     def write(out) -> None:
         with ScoreProgress(total, show) as progress:
+            def on_result(result) -> None:
+                written.add(result)
+                progress.advance(len(result.sentences))
+
             results = detector.score_documents(documents, n_jobs=jobs, explain=explain, min_score=min_score,
                                                voice=kept_voice)
-            write_results(results, writer, out, on_result=lambda r: progress.advance(len(r.sentences)),
-                          started=bool(done))
+            write_results(results, writer, out, on_result=on_result, started=bool(done))
         if problems and not skip_errors:
             # The readable documents are written (to the terminal); the run still fails, so a
             # named output file is not replaced by an incomplete result.
@@ -220,20 +315,78 @@ def score(
 
     if output is None:
         write(sys.stdout)
-        return
-    try:
-        with open_output(output, resumable=resumable, resume=resume, fingerprint=fingerprint) as out:
-            write(out)
-    except BaseException:
-        if resumable and partial_path(output).exists():
-            typer.echo(f"note: the documents finished so far are kept in {partial_path(output)}; "
-                       "run the same command with --resume to continue", err=True)
-        raise
+        sys.stdout.flush()  # the results come before the closing line on a shared terminal
+    else:
+        try:
+            with open_output(output, resumable=resumable, resume=resume, fingerprint=fingerprint) as out:
+                write(out)
+        except BaseException:
+            if resumable and partial_path(output).exists():
+                typer.echo(f"note: the documents finished so far are kept in {partial_path(output)}; "
+                           "run the same command with --resume to continue", err=True)
+            raise
+    if not quiet:
+        typer.echo(written.line(output, summary=summary, resumed=done, skipped=len(problems)), err=True)
 
 
 _SCORE_FORMATS = ("text", "json", "jsonl", "csv", "html")
 # More worker processes than this only add start-up cost and memory (each holds the model).
 _MAX_JOBS = 64
+_FLAGS = {"summary": "--summary", "all_scores": "--all-scores", "explain": "--explain", "csv_raw": "--csv-raw"}
+
+
+def _warn(message: str) -> None:
+    typer.echo(f"warning: {message}", err=True)
+
+
+def _given(ctx: typer.Context, name: str) -> bool:
+    """True when the user set the option ``name`` (on the command line or from the environment)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT")
+
+
+def _warn_ignored(output_format: str, **chosen: bool) -> bool:
+    """Warn once for each chosen option that ``output_format`` does not show; return whether the
+    run still writes a summary (not for html, whose page always ends with one)."""
+    from .writers import ignored_options
+
+    for name in ignored_options(output_format, **chosen):
+        flag = _FLAGS[name]
+        if name == "summary" and output_format == "html":
+            _warn(f"{flag} does not apply to --format html: the report always ends with a summary of all "
+                  "documents; writing the whole report")
+        elif chosen.get("summary") and not ignored_options(output_format, **{name: True}):
+            _warn(f"{flag} does not apply to --summary; ignored")
+        else:
+            _warn(f"{flag} does not apply to --format {output_format}; ignored")
+    return chosen.get("summary", False) and "summary" not in ignored_options(output_format, summary=True)
+
+
+class _Written:
+    """Counts what a run wrote, for its closing line: documents (a large file's parts are one) and sentences."""
+
+    def __init__(self) -> None:
+        self.documents = 0
+        self.sentences = 0
+
+    def add(self, result) -> None:
+        self.documents += not result.continued
+        self.sentences += len(result.sentences)
+
+    def line(self, output: Path | None, summary: bool, resumed: int, skipped: int) -> str:
+        what = f"{_count(self.documents, 'document')}, {_count(self.sentences, 'sentence')}"
+        if summary:
+            what = f"a summary of {what}"
+        from ._display import quoted_name, visible
+
+        where = "standard output" if output is None else visible(quoted_name(str(output)))
+        extra = f", after the {_count(resumed, 'document')} already there" if resumed else ""
+        extra += f"; skipped {_count(skipped, 'unreadable input')}" if skipped else ""
+        return f"wrote {what} to {where}{extra}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 # ---------------------------------------------------------------------- train / evaluate
@@ -248,10 +401,13 @@ def train(
     out: Path | None = typer.Option(None, "--out", "-o",
         help="Where to write the model file (.npz or .skops: load without running code; .joblib: a pickle)."),
     check: bool = typer.Option(False, "--check", help="Only validate the data and count it; train nothing."),
-    labels: Path | None = typer.Option(None, "--labels", help="PTC labels: a directory of *.labels files or one file."),
-    data_format: str | None = typer.Option(None, "--format", help="jsonl, csv, tsv or ptc (default: from the path)."),
-    folds: int = typer.Option(5, "--folds", help="Folds of the grouped cross-validation that sets thresholds."),
-    jobs: int = typer.Option(1, "--jobs", "-j",
+    labels: Path | None = typer.Option(None, "--labels", metavar="PATH",
+        help="PTC labels: a directory of *.labels files or one file."),
+    data_format: str | None = typer.Option(None, "--format", metavar="FORMAT",
+        help="jsonl, csv, tsv or ptc (default: from the path)."),
+    folds: int = typer.Option(5, "--folds", metavar="N",
+        help="Folds of the grouped cross-validation that sets thresholds."),
+    jobs: int = typer.Option(1, "--jobs", "-j", metavar="N",
         help="Processes that fit the technique heads in parallel (-1: all cores)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on standard error."),
 ) -> None:
@@ -293,11 +449,14 @@ def train(
 @handles_errors
 def evaluate(
     data: Path = typer.Argument(..., help=_DATA_HELP),
-    labels: Path | None = typer.Option(None, "--labels", help="PTC labels: a directory of *.labels files or one file."),
-    data_format: str | None = typer.Option(None, "--format", help="jsonl, csv, tsv or ptc (default: from the path)."),
-    model: Path | None = typer.Option(None, "--model", "-m", help="Model file (default: the shipped model)."),
+    labels: Path | None = typer.Option(None, "--labels", metavar="PATH",
+        help="PTC labels: a directory of *.labels files or one file."),
+    data_format: str | None = typer.Option(None, "--format", metavar="FORMAT",
+        help="jsonl, csv, tsv or ptc (default: from the path)."),
+    model: Path | None = typer.Option(None, "--model", "-m", metavar="FILE",
+        help="Model file (default: the shipped model)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    sensitivity: str = typer.Option("balanced", "--sensitivity", "-s", help=_SENSITIVITY_HELP),
+    sensitivity: str = typer.Option("balanced", "--sensitivity", "-s", metavar="LEVEL", help=_SENSITIVITY_HELP),
     trust_model: bool = typer.Option(False, "--trust-model", help=_TRUST_HELP),
 ) -> None:
     """Compare a model's decisions with labelled data, sentence by sentence."""

@@ -7,7 +7,8 @@ CLI turns these into exit code 2 without a traceback; any other exception is a b
 
 from __future__ import annotations
 
-__all__ = ["DetectorError", "DataError", "ModelError", "LimitError", "missing_extra"]
+__all__ = ["DetectorError", "DataError", "ModelError", "LimitError", "ColumnError", "MissingExtraError",
+           "missing_extra"]
 
 
 class DetectorError(Exception):
@@ -34,14 +35,24 @@ class LimitError(DetectorError):
     """A request over one of the web server's limits (body size, text length)."""
 
 
-def missing_extra(extra: str, purpose: str) -> DetectorError:
-    """The error for an optional dependency that is not installed, naming the extra that brings it.
+class ColumnError(DetectorError, KeyError):
+    """A dataframe column that is missing, or whose name clashes with an output column.
 
-    The distribution's name is read from the installed metadata, so the message stays right if
-    the package is published under another name.
+    Also a ``KeyError``, what pandas raises for a missing column.
     """
-    from importlib.metadata import packages_distributions
 
-    distribution = (packages_distributions().get(__package__ or "detector") or ["detector"])[0]
-    return DetectorError(f"{purpose} needs the optional dependencies of the {extra!r} extra: "
-                         f"pip install '{distribution}[{extra}]'")
+    def __str__(self) -> str:
+        # KeyError shows its argument quoted, as a key; this is a sentence.
+        return str(self.args[0]) if self.args else ""
+
+
+class MissingExtraError(DetectorError, ImportError):
+    """A feature needs an optional dependency (an extra) that is not installed."""
+
+
+def missing_extra(extra: str, feature: str) -> MissingExtraError:
+    """The error for ``feature`` used without the ``extra`` it needs, naming the install command."""
+    from . import DISTRIBUTION
+
+    return MissingExtraError(f"{feature} needs the optional {extra!r} dependencies: "
+                             f"pip install '{DISTRIBUTION}[{extra}]'")

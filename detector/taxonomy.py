@@ -20,9 +20,14 @@ class Technique:
     description: str
     example: str
 
+    @property
+    def code(self) -> str:
+        """The short code that badges and tags in the views show for this technique (``LL``)."""
+        return short_code(self.id)
+
     def to_dict(self) -> dict[str, str]:
         """The record of ``detector techniques --json`` and the web API's ``/techniques``."""
-        return {"id": self.id, "name": self.name, "definition": self.definition,
+        return {"id": self.id, "code": self.code, "name": self.name, "definition": self.definition,
                 "description": self.description, "example": self.example}
 
 
@@ -187,6 +192,16 @@ def get_technique(technique_id: str) -> Technique:
         raise KeyError(
             f"unknown technique {technique_id!r}; known techniques: {', '.join(TECHNIQUE_IDS)}"
         ) from None
+
+
+def short_code(technique_id: str) -> str:
+    """A two-to-three letter code for a technique id: the initials of its words (``loaded_language``: ``LL``).
+
+    The views show it beside a technique's colour, so that highlights are never told apart by
+    colour alone; ``detector techniques`` lists every code.  Ids outside the taxonomy (a model
+    trained on other labels) get a code by the same rule.
+    """
+    return "".join(part[0] for part in technique_id.split("_") if part).upper()[:3]
 
 
 def is_technique(technique_id: str) -> bool:

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from detector import Detector, DetectorError
+from detector import DISTRIBUTION, Detector, DetectorError
 from detector.cli import app as cli_app
 
 pytest.importorskip("fastapi", reason="the serve extra is not installed: pip install '.[serve]'")
@@ -102,13 +102,13 @@ def article(tmp_path) -> Path:
 
 def cli(*args) -> str:
     result = runner.invoke(cli_app, [str(a) for a in args])
-    return result.output
+    return result.stdout  # standard error ends with a line naming what was written
 
 
 def cli_error(*args) -> str:
     result = runner.invoke(cli_app, [str(a) for a in args])
     assert result.exit_code == 2, result.output
-    return result.output.strip().removeprefix("error: ")
+    return result.stderr.strip().removeprefix("error: ")
 
 
 # ---------------------------------------------------------------------- the JSON API
@@ -520,7 +520,7 @@ def test_a_missing_extra_names_the_install_command():
             "from typer.testing import CliRunner\nfrom detector.cli import app\n"
             "r = CliRunner().invoke(app, ['serve'])\nprint(r.exit_code, r.output)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.startswith("2 ") and "pip install 'detector[serve]'" in out and "Traceback" not in out
+    assert out.startswith("2 ") and f"pip install '{DISTRIBUTION}[serve]'" in out and "Traceback" not in out
 
 
 # ---------------------------------------------------------------------- a real browser

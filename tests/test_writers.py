@@ -2,6 +2,8 @@ import csv
 import io
 import json
 
+import pytest
+
 from detector.results import DocumentResult, SentenceResult, TechniqueScore
 from detector.writers import render
 
@@ -37,3 +39,72 @@ def test_text_view_summarises_each_document():
     assert "a.txt: 2 sentences, 1 flagged" in text
     assert ">> Shameful plan!" in text and "loaded_language 0.91" in text
     assert "empty.txt: 0 sentences, 0 flagged" in text
+
+
+UNCLEAR = SentenceResult(25, 40, "Who knows, eh?", 0.6, (), {}, True,
+                         (TechniqueScore("doubt", 0.2), TechniqueScore("slogan", 0.1)))
+# A large file arrives in parts with the same name; the later part starts at an offset.
+PARTS = [
+    DocumentResult("big.txt", [RESULTS[0].sentences[1], UNCLEAR]),
+    DocumentResult("big.txt", [SentenceResult(100, 110, "Shameful!", 0.9, (TechniqueScore("loaded_language", 0.8),
+                                                                              TechniqueScore("doubt", 0.5)))],
+                   offset=100),
+    *RESULTS,
+]
+MODEL = {"file": "m.skops", "sha256": "abc123", "version": "0.2.0", "sensitivity": "balanced"}
+
+
+def test_a_summary_has_one_record_per_document_in_every_format():
+    expected = [
+        {"document": "big.txt", "sentences": 3, "flagged": 3, "unclear": 1,
+         "techniques": {"loaded_language": 2, "doubt": 1}, "model": MODEL},
+        {"document": "a.txt", "sentences": 2, "flagged": 1, "unclear": 0, "techniques": {"loaded_language": 1},
+         "model": MODEL},
+        {"document": "empty.txt", "sentences": 0, "flagged": 0, "unclear": 0, "techniques": {}, "model": MODEL},
+    ]
+    assert json.loads(render(PARTS, "json", summary=True, model=MODEL)) == expected
+    lines = render(PARTS, "jsonl", summary=True, model=MODEL).splitlines()
+    assert [json.loads(line) for line in lines] == expected
+    rows = list(csv.DictReader(io.StringIO(render(PARTS, "csv", summary=True, model=MODEL))))
+    assert [(r["document"], r["sentences"], r["flagged"], r["unclear"], r["techniques"]) for r in rows] == [
+        ("big.txt", "3", "3", "1", "loaded_language:2;doubt:1"), ("a.txt", "2", "1", "0", "loaded_language:1"),
+        ("empty.txt", "0", "0", "0", "")]
+    assert all("abc123" in r["model"] for r in rows)
+    assert json.loads(render([], "json", summary=True)) == [] and render([], "jsonl", summary=True) == ""
+
+
+def test_the_text_summary_is_one_aligned_table():
+    lines = render(PARTS, "text", summary=True).splitlines()
+    assert lines == [
+        "document   sentences  flagged  unclear  top techniques",
+        "big.txt            3        3        1  loaded_language 2, doubt 1",
+        "a.txt              2        1        0  loaded_language 1",
+        "empty.txt          0        0        0",
+    ]
+    assert render(PARTS, "terminal", summary=True) == render(PARTS, "text", summary=True)
+    assert render([], "text", summary=True) == "no documents\n"
+
+
+def test_summary_csv_cells_are_guarded_like_every_csv_cell():
+    named = [DocumentResult("=cmd|x", [])]
+    assert "'=cmd|x" in render(named, "csv", summary=True)
+    assert "\n=cmd|x," in render(named, "csv", summary=True, csv_raw=True)
+
+
+def test_the_html_page_has_no_summary_only_form():
+    from detector.errors import DetectorError
+
+    with pytest.raises(DetectorError, match="always ends with a summary"):
+        render(RESULTS, "html", summary=True)
+
+
+def test_ignored_options_names_what_a_format_cannot_show():
+    from detector.writers import ignored_options
+
+    assert ignored_options("json", csv_raw=True, all_scores=True) == ["csv_raw"]
+    assert ignored_options("csv", csv_raw=True, all_scores=True, explain=True) == []
+    assert ignored_options("csv", summary=True, csv_raw=True, all_scores=True, explain=True) == ["all_scores", "explain"]
+    assert ignored_options("html", summary=True, all_scores=True, explain=True) == ["summary"]
+    # the terminal view and the HTML page show the evidence and every score themselves
+    assert ignored_options("terminal", all_scores=True, explain=True) == []
+    assert ignored_options("text", summary=False, csv_raw=False) == []
