@@ -60,7 +60,7 @@ class ImportReport:
         if self.predicted:
             parts.append(f"{self.predicted} of them from predictions nobody annotated")
         if self.skipped:
-            parts.append(f"{self.skipped} tasks skipped (no annotation or prediction)")
+            parts.append(f"{self.skipped} task{'s' if self.skipped > 1 else ''} skipped (no annotation or prediction)")
         return ", ".join(parts)
 
 

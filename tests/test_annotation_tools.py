@@ -32,6 +32,8 @@ def test_labelstudio_export_takes_the_latest_live_annotation_then_predictions():
     docs = {d.id: d for d in report.documents}
     assert set(docs) == {"101", "102", "103", "105"}  # 104 has neither annotation nor prediction
     assert (report.annotated, report.predicted, report.skipped) == (3, 1, 1)
+    assert report.describe() == "4 documents, 1 of them from predictions nobody annotated, 1 task skipped " \
+        "(no annotation or prediction)"
     # The cancelled annotation (Doubt) and the older prediction (Slogan) are not used; the choices
     # result of another control is no span.
     assert spans_of(docs["101"]) == [("reckless scheme", "loaded_language"),
