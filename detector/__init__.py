@@ -18,7 +18,7 @@ __version__ = "0.2.0"
 DISTRIBUTION = "propaganda-detector"
 
 __all__ = [
-    "Detector", "train", "read_corpus", "evaluate", "Document", "LabelledSpan",
+    "Detector", "train", "train_shipped", "read_corpus", "evaluate", "Document", "LabelledSpan",
     "InputDocument", "find_inputs", "read_inputs", "render", "get_writer",
     "SentenceResult", "TechniqueScore", "Evidence", "DocumentResult", "DetectorError", "DataError",
     "ModelError", "TECHNIQUES", "TECHNIQUE_IDS", "split_sentences", "DISTRIBUTION", "__version__",
@@ -27,6 +27,7 @@ __all__ = [
 _LAZY = {
     "Detector": "detector.scoring",
     "train": "detector.training",
+    "train_shipped": "detector.training",
     "InputDocument": "detector.inputs",
     "find_inputs": "detector.inputs",
     "read_inputs": "detector.inputs",
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
     from .scoring import Detector
     from .segmentation import split_sentences
     from .taxonomy import TECHNIQUE_IDS, TECHNIQUES
-    from .training import train
+    from .training import train, train_shipped
     from .writers import get_writer, render
 
 

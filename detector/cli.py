@@ -14,7 +14,7 @@ import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup
@@ -70,6 +70,7 @@ class _App(typer.Typer):
 
 
 F = TypeVar("F", bound=Callable)
+R = TypeVar("R")
 
 app = _App(
     cls=_Group,
@@ -199,7 +200,8 @@ def score(
     model: Path | None = typer.Option(None, "--model", "-m", metavar="FILE",
         help="Model file (default: the shipped model)."),
     output_format: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
-        help="text, json, jsonl, csv or html (one self-contained page)."),
+        help="text, json, jsonl, csv, html (one self-contained page) or training (the predictions as training "
+             "JSONL to correct and train on)."),
     output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
         help="Write to this file (atomically) instead of standard output."),
     all_scores: bool = typer.Option(False, "--all-scores", help="Include every technique's score."),
@@ -272,7 +274,9 @@ def score(
                         summary=summary)
     # The HTML report and the terminal view exist to show why sentences were flagged,
     # so they always carry the evidence.
-    explain = (explain or fmt in ("html", "terminal")) and not summary
+    # The HTML report and the terminal view show the evidence, and the training format makes one
+    # span per evidence phrase, so all three need it.
+    explain = (explain or fmt in ("html", "terminal", "training")) and not summary
     fingerprint = None
     if resumable:
         options = {"all_scores": all_scores, "explain": explain, "text_column": text_column,
@@ -329,7 +333,7 @@ def score(
         typer.echo(written.line(output, summary=summary, resumed=done, skipped=len(problems)), err=True)
 
 
-_SCORE_FORMATS = ("text", "json", "jsonl", "csv", "html")
+_SCORE_FORMATS = ("text", "json", "jsonl", "csv", "html", "training")
 # More worker processes than this only add start-up cost and memory (each holds the model).
 _MAX_JOBS = 64
 _FLAGS = {"summary": "--summary", "all_scores": "--all-scores", "explain": "--explain", "csv_raw": "--csv-raw"}
@@ -397,7 +401,7 @@ _DATA_HELP = "Labelled data: a .jsonl or .csv/.tsv file, or a PTC directory of a
 @app.command()
 @handles_errors
 def train(
-    data: Path = typer.Argument(..., help=_DATA_HELP),
+    data: Path | None = typer.Argument(None, help=_DATA_HELP + " Optional with --base."),
     out: Path | None = typer.Option(None, "--out", "-o",
         help="Where to write the model file (.npz or .skops: load without running code; .joblib: a pickle)."),
     check: bool = typer.Option(False, "--check", help="Only validate the data and count it; train nothing."),
@@ -410,33 +414,60 @@ def train(
     jobs: int = typer.Option(1, "--jobs", "-j", metavar="N",
         help="Processes that fit the technique heads in parallel (-1: all cores)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on standard error."),
+    base: str | None = typer.Option(None, "--base",
+        help="default: retrain with the shipped model's settings on the shipped corpus plus DATA and --add files."),
+    add: list[Path] | None = typer.Option(None, "--add",
+        help="Labelled data (.jsonl, .csv, .tsv) to add to the --base corpus; repeat for several files."),
+    add_weight: float = typer.Option(1.0, "--add-weight",
+        help="How much each added document counts in training with --base (the shipped corpus's real "
+             "documents count 1, its written ones 0.3)."),
 ) -> None:
     """Train a model on labelled data and print its cross-validated figures."""
     from .corpus import read_corpus
+    from .persistence import is_shipped_model_path
     from .progress import progress_enabled, training_status
     from .training import train as train_detector
+    from .training import train_shipped
 
     if folds < 2:
         raise DetectorError("--folds must be at least 2")
     if jobs == 0 or jobs < -1 or jobs > _MAX_JOBS:
         raise DetectorError(f"--jobs must be a number of processes from 1 to {_MAX_JOBS}, or -1 for all cores")
+    if base is not None and base != "default":
+        raise DetectorError(f"unknown --base {base!r}; the only base is 'default' (the shipped model's corpus and "
+                            "settings)")
+    if add and base is None:
+        raise DetectorError("--add needs --base default; to train on your data alone, give it as DATA")
+    if data is None and base is None:
+        raise DetectorError("give the labelled DATA to train on, or --base default --add FILE")
+    sources = ([(data, data_format, labels)] if data is not None else []) + [(p, None, None) for p in add or ()]
     if check:
         from .corpus import summarise_corpus
 
-        summary = summarise_corpus(read_corpus(data, data_format, labels))
-        typer.echo(f"{data}: valid; {summary.documents} documents, {summary.sentences} sentences, "
-                   f"{summary.clean_sentences} with no technique")
-        for technique, n in summary.technique_sentences.items():
-            typer.echo(f"  {technique:28s} {n:6d}")
+        for path, fmt, ptc_labels in sources:
+            summary = summarise_corpus(read_corpus(path, fmt, ptc_labels))
+            typer.echo(f"{path}: valid; {summary.documents} documents, {summary.sentences} sentences, "
+                       f"{summary.clean_sentences} with no technique")
+            for technique, n in summary.technique_sentences.items():
+                typer.echo(f"  {technique:28s} {n:6d}")
         return
     if out is None:
         raise DetectorError("give --out MODEL (or --check to only validate the data)")
+    if is_shipped_model_path(out):
+        raise DetectorError(f"{out} is the shipped model; write your model to another file "
+                            "(scripts/train_default_model.py rebuilds the shipped one)")
+    n_jobs = None if jobs == 1 else jobs
     with training_status(progress_enabled(quiet)):
-        documents = read_corpus(data, data_format, labels)
-        detector = train_detector(documents, threshold_folds=folds, n_jobs=None if jobs == 1 else jobs)
+        documents = [d for path, fmt, ptc_labels in sources for d in read_corpus(path, fmt, ptc_labels)]
+        if base is None:
+            detector = train_detector(documents, threshold_folds=folds, n_jobs=n_jobs)
+        else:
+            detector = train_shipped(documents, added_weight=add_weight, threshold_folds=folds, n_jobs=n_jobs)
     detector.save(out)
+    based = (f" (the shipped corpus's {detector.metadata['base']['corpus_documents']} documents and "
+             f"{len(documents)} of yours)") if base is not None else ""
     typer.echo(f"trained on {detector.metadata['training_sentences']} sentences "
-               f"from {len(documents)} documents; model written to {out}")
+               f"from {detector.metadata['training_documents']} documents{based}; model written to {out}")
     metrics = detector.metadata.get("cv_metrics")
     if metrics:
         from .metrics import EvaluationReport, format_report
@@ -497,6 +528,68 @@ def serve(
     detector = Detector.load(model, trusted=trust_model, sensitivity=sensitivity)
     server.serve(detector, host=host, port=port, max_body_bytes=max_body_bytes, max_text_chars=max_text_chars,
                  max_concurrent=max_concurrent)
+
+
+# ---------------------------------------------------------------------- import / export
+
+
+def _write_output(output: Path | None, inputs: list[Path], write: Callable[[TextIO], R]) -> R:
+    """Run ``write(stream)`` into ``output`` (replaced whole on success) or standard output."""
+    from .output_files import check_output, open_output
+
+    if output is None:
+        return write(sys.stdout)
+    with open_output(check_output(output, inputs)) as stream:
+        return write(stream)
+
+
+@app.command("import")
+@handles_errors
+def import_labels(
+    tool: str = typer.Argument(..., help="The tool the export comes from: labelstudio or doccano."),
+    file: Path = typer.Argument(..., help="Label Studio: its JSON export. doccano: its sequence-labelling JSONL."),
+    output: Path | None = typer.Option(None, "--output", "-o",
+        help="Write the training JSONL here (atomically) instead of standard output."),
+    text_key: str = typer.Option("text", "--text-key", help="Label Studio: the task data field holding the text."),
+) -> None:
+    """Convert an annotation tool's span export to training JSONL for `detector train`."""
+    from .annotation_tools import import_annotations
+
+    if not file.exists():
+        raise DetectorError(f"{file}: no such file")
+    report = _write_output(output, [file], lambda stream: import_annotations(tool, file, stream, text_key))
+    typer.echo(f"imported {report.describe()}" + (f" into {output}" if output else ""), err=True)
+
+
+@app.command("export")
+@handles_errors
+def export_labels(
+    file: Path = typer.Argument(..., help="Training JSONL, or `detector score` output (.json or .jsonl)."),
+    to: str = typer.Option(..., "--to", help="The tool to import into: labelstudio or doccano."),
+    output: Path | None = typer.Option(None, "--output", "-o",
+        help="Write here (atomically) instead of standard output."),
+    as_: str | None = typer.Option(None, "--as",
+        help="Label Studio: write the spans as annotations or as predictions to review (default: predictions "
+             "for model output, annotations for labels)."),
+    config: Path | None = typer.Option(None, "--config",
+        help="Label Studio: also write a labelling config (XML) with one label per technique."),
+) -> None:
+    """Convert training JSONL or score output to an annotation tool's import format."""
+    from .annotation_tools import export_annotations, labelstudio_config
+
+    if as_ not in (None, "annotations", "predictions"):
+        raise DetectorError(f"unknown --as {as_!r}; use annotations or predictions")
+    if (as_ or config) and to != "labelstudio":
+        raise DetectorError("--as and --config only apply to --to labelstudio")
+    if not file.exists():
+        raise DetectorError(f"{file}: no such file")
+    as_predictions = None if as_ is None else as_ == "predictions"
+    report = _write_output(output, [file], lambda stream: export_annotations(to, file, stream, as_predictions))
+    if config is not None:
+        _write_output(config, [file], lambda stream: stream.write(labelstudio_config()))
+    kind = " as predictions to review" if report.as_predictions else ""
+    typer.echo(f"exported {report.documents} documents with {report.spans} spans{kind}"
+               + (f" to {output}" if output else ""), err=True)
 
 
 def main() -> None:

@@ -40,7 +40,7 @@ from .errors import ModelError
 
 __all__ = [
     "MODEL_TYPES", "FORMAT_VERSION", "ModelVersionWarning", "load_model", "save_model", "atomic_path",
-    "default_model_path", "file_sha256", "shipped_model_sha256", "is_safe_format",
+    "default_model_path", "is_shipped_model_path", "file_sha256", "shipped_model_sha256", "is_safe_format",
 ]
 
 MAGIC = "detector-model"
@@ -81,6 +81,12 @@ def default_model_path() -> Path:
     package = Path(__file__).resolve().parent
     installed = package / "models" / DEFAULT_MODEL_NAME
     return installed if installed.exists() else package.parent / "models" / DEFAULT_MODEL_NAME
+
+
+def is_shipped_model_path(path: str | Path) -> bool:
+    """True when writing to ``path`` would replace one of the shipped model's files (``default.*``)."""
+    target = Path(path).resolve()
+    return target.parent == default_model_path().resolve().parent and target.stem.lower() == "default"
 
 
 @contextmanager

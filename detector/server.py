@@ -20,7 +20,7 @@ full; more than ``max_text_chars`` characters to score is refused (413); at most
 waiting.  Input the user got wrong is a 4xx answer whose message is the command line's; a bug
 is a 500 that says so, with the traceback in the server's log, never in the answer.
 
-Needs the optional extra: ``pip install 'detector[serve]'``.
+Needs the optional extra: ``pip install 'propaganda-detector[serve]'``.
 """
 
 from __future__ import annotations

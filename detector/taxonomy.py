@@ -207,3 +207,25 @@ def short_code(technique_id: str) -> str:
 def is_technique(technique_id: str) -> bool:
     """True when ``technique_id`` is one of the taxonomy's ids."""
     return technique_id in _BY_ID
+
+
+def _label_key(label: str) -> str:
+    # "Loaded language", "loaded_language", "LOADED-LANGUAGE" and "loaded  language" are one label.
+    return " ".join(label.replace("_", " ").replace("-", " ").casefold().split())
+
+
+_BY_LABEL: dict[str, str] = {
+    **{_label_key(t.name): t.id for t in TECHNIQUES},
+    **{_label_key(name): technique for name, technique in PTC_LABELS.items()},
+    **{_label_key(t.id): t.id for t in TECHNIQUES},
+}
+
+
+def technique_for_label(label: str) -> str | None:
+    """The technique id a label names, or None.
+
+    A label may be a technique id (``loaded_language``), its display name (``Loaded
+    language``) or a PTC label (``Loaded_Language``), in any case, with spaces, hyphens or
+    underscores between the words.
+    """
+    return _BY_LABEL.get(_label_key(label))

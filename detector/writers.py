@@ -29,7 +29,7 @@ from .results import DocumentResult, DocumentSummary, SentenceResult, TechniqueS
 __all__ = ["WRITERS", "Writer", "WriterOptions", "get_writer", "ignored_options", "write_results", "render"]
 
 #: The formats ``get_writer`` knows.  ``terminal`` is the coloured view of ``text``.
-WRITERS = ("text", "json", "jsonl", "csv", "html", "terminal")
+WRITERS = ("text", "json", "jsonl", "csv", "html", "terminal", "training")
 _CSV_COLUMNS = ["document", "start", "end", "score", "flagged", "techniques", "voices", "text", "evidence",
                 "candidates", "kind", "model"]
 _SUMMARY_COLUMNS = ["document", "sentences", "flagged", "unclear", "techniques", "model"]
@@ -264,11 +264,29 @@ class _SummaryWriter:
         return out + self.footer
 
 
+def training_document(result: DocumentResult, index: int, options: WriterOptions) -> str:
+    """The predictions as one training JSONL record (``id``, ``text``, ``spans``) to correct and train on.
+
+    Each evidence phrase of a detected technique is a span (a technique without evidence
+    spans its sentence); ``detector train`` and ``detector export`` read the record back.
+    The record's ``metadata`` names the model that made the predictions.
+    """
+    from .corpus import document_record, predicted_document
+
+    if result.text is None:
+        raise DetectorError(f"the training format needs the text of {quoted_name(result.document)}: "
+                            "score it with Detector.score_documents, which keeps it")
+    document = predicted_document(result.to_dict(), result.text, result.offset)
+    metadata = {"predicted_by": options.model} if options.model is not None else None
+    return json.dumps(document_record(document, metadata), ensure_ascii=False) + "\n"
+
+
 _STREAMS: dict[str, tuple[str, Callable[[DocumentResult, int, WriterOptions], str], str]] = {
     "json": ("[\n", json_document, "\n]\n"),
     "jsonl": ("", jsonl_document, ""),
     "csv": ("", csv_document, ""),
     "text": ("", text_document, ""),
+    "training": ("", training_document, ""),
 }
 
 
@@ -316,6 +334,7 @@ _SHOWN: dict[str, frozenset[str]] = {
     "jsonl": frozenset({"all_scores", "explain", "summary"}),
     "csv": frozenset({"all_scores", "explain", "summary", "csv_raw"}),
     "html": frozenset({"all_scores", "explain"}),
+    "training": frozenset({"explain"}),  # one span per evidence phrase: always explained
 }
 _SHOWN_IN_SUMMARY: dict[str, frozenset[str]] = {"csv": frozenset({"csv_raw"})}
 

@@ -326,3 +326,103 @@ def test_the_distribution_name_is_the_one_every_install_instruction_uses():
     from detector.errors import missing_extra
 
     assert f"pip install '{DISTRIBUTION}[dask]'" in str(missing_extra("dask", "detector.dask"))
+
+
+def test_score_training_format_reads_back_into_train(tmp_path, tiny_model_path, tiny_jsonl, monkeypatch):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (articles / "b.txt").write_text("The ferry left at noon. Crooked cowards have betrayed us all!\n", encoding="utf-8")
+    predictions = tmp_path / "predictions.jsonl"
+    scored = invoke("score", articles, "-m", tiny_model_path, "--format", "training", "-o", predictions)
+    assert scored.exit_code == 0, scored.output
+    records = [json.loads(line) for line in predictions.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == [str(articles / "a.txt"), str(articles / "b.txt")]
+    assert records[0]["text"] == ARTICLE and records[0]["metadata"]["predicted_by"]["file"] == "tiny.skops"
+    assert any(r["spans"] for r in records), "the tiny model flags nothing: the round trip tests nothing"
+    for r in records:
+        for span in r["spans"]:  # one span per evidence phrase, within the text
+            assert 0 <= span["start"] < span["end"] <= len(r["text"]) and span["technique"] in TECHNIQUE_IDS
+    checked = invoke("train", predictions, "--check")
+    assert checked.exit_code == 0 and "valid; 2 documents" in checked.output
+    # Corrected or not, the predictions train a model on top of a (here: tiny) base corpus.
+    from detector import training
+
+    monkeypatch.setattr(training, "shipped_corpus_path", lambda: tiny_jsonl)
+    model = tmp_path / "mine.skops"
+    trained = invoke("train", "--base", "default", "--add", predictions, "--out", model, "--folds", "2", "-q")
+    assert trained.exit_code == 0, trained.output
+    assert "documents and 2 of yours" in trained.output
+
+
+def test_train_base_default_adds_the_users_files(tmp_path, tiny_jsonl, monkeypatch):
+    from detector import training
+    from detector.scoring import Detector
+
+    monkeypatch.setattr(training, "shipped_corpus_path", lambda: tiny_jsonl)
+    mine = tmp_path / "mine.jsonl"
+    mine.write_text(json.dumps({"id": "m1", "text": "These traitors lied. The shop opens at nine.",
+                                "spans": [{"start": 6, "end": 14, "technique": "name_calling"}]}) + "\n")
+    more = tmp_path / "more.csv"
+    more.write_text("text,labels\nWe must act now or lose everything.,fear_appeal\nLunch is at one.,\n")
+    model = tmp_path / "mine.skops"
+    result = invoke("train", "--base", "default", "--add", mine, "--add", more, "--out", model, "--folds", "2",
+                    "--quiet")
+    assert result.exit_code == 0, result.output
+    meta = Detector.load(model).metadata
+    assert meta["base"]["added_documents"] == 3 and meta["base"]["added_weight"] == 1.0
+    assert meta["params"]["C"] == training.SHIPPED_C
+    assert "documents and 3 of yours" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--add", "x.jsonl", "--out", "m.skops"], "--add needs --base default"),
+    (["--base", "mine", "--out", "m.skops"], "unknown --base 'mine'"),
+    (["--out", "m.skops"], "give the labelled DATA"),
+])
+def test_train_base_usage_errors(args, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("train", *args)
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_train_never_overwrites_the_shipped_model(tiny_jsonl):
+    from detector.persistence import default_model_path
+
+    shipped = default_model_path()
+    before = shipped.stat().st_mtime_ns
+    for target in (shipped, shipped.with_suffix(".skops")):
+        result = invoke("train", tiny_jsonl, "--out", target)
+        assert result.exit_code == 2 and "is the shipped model" in result.output
+    assert shipped.stat().st_mtime_ns == before and not shipped.with_suffix(".skops").exists()
+
+
+def test_export_then_import_through_both_tools(tmp_path, tiny_jsonl):
+    from detector.corpus import read_jsonl
+
+    tasks, config = tmp_path / "tasks.json", tmp_path / "config.xml"
+    exported = invoke("export", tiny_jsonl, "--to", "labelstudio", "-o", tasks, "--config", config)
+    assert exported.exit_code == 0, exported.output
+    assert "annotations" in json.loads(tasks.read_text())[0] and "<Labels" in config.read_text()
+    back = tmp_path / "back.jsonl"
+    imported = invoke("import", "labelstudio", tasks, "-o", back)
+    assert imported.exit_code == 0, imported.output
+    assert read_jsonl(back) == read_jsonl(tiny_jsonl)
+    doccano = tmp_path / "doccano.jsonl"
+    assert invoke("export", tiny_jsonl, "--to", "doccano", "-o", doccano).exit_code == 0
+    to_stdout = invoke("import", "doccano", doccano)
+    assert to_stdout.exit_code == 0 and len(to_stdout.stdout.splitlines()) == len(read_jsonl(tiny_jsonl))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["import", "prodigy", "x.json"], "unknown annotation tool 'prodigy'"),
+    (["import", "doccano", "missing.jsonl"], "no such file"),
+    (["export", "data.jsonl", "--to", "doccano", "--as", "predictions"], "only apply to --to labelstudio"),
+    (["export", "data.jsonl", "--to", "labelstudio", "--as", "guesses"], "unknown --as 'guesses'"),
+])
+def test_import_export_usage_errors(args, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.json").write_text("[]")
+    (tmp_path / "data.jsonl").write_text('{"text": "Fine."}\n')
+    result = invoke(*args)
+    assert result.exit_code == 2 and message in result.output

@@ -108,3 +108,35 @@ def test_ignored_options_names_what_a_format_cannot_show():
     # the terminal view and the HTML page show the evidence and every score themselves
     assert ignored_options("terminal", all_scores=True, explain=True) == []
     assert ignored_options("text", summary=False, csv_raw=False) == []
+
+
+def test_training_format_writes_the_predictions_as_training_records(tmp_path):
+    from detector.corpus import read_jsonl
+    from detector.errors import DetectorError
+    from detector.results import Evidence
+
+    text = "Calm one.\nA shameful, rotten plan!"
+    explained = TechniqueScore("loaded_language", 0.91, (Evidence(12, 20, "shameful", 1.2), Evidence(22, 28, "rotten", 0.8)))
+    unexplained = TechniqueScore("exaggeration", 0.7)
+    results = [
+        DocumentResult("a.txt", [SentenceResult(0, 9, "Calm one.", 0.1),
+                                 SentenceResult(10, 34, "A shameful, rotten plan!", 0.95, (explained, unexplained))],
+                       text=text),
+        # The second part of a large file: offsets count from the start of the file.
+        DocumentResult("big.txt", [SentenceResult(100, 110, "Vote now!!", 0.9, (TechniqueScore("slogan", 0.8),))],
+                       text="Vote now!!", offset=100),
+        DocumentResult("quiet.txt", [SentenceResult(0, 6, "Quiet.", 0.9, (), flagged=True)], text="Quiet."),
+    ]
+    path = tmp_path / "predictions.jsonl"
+    path.write_text(render(results, "training", model={"file": "m.skops"}), encoding="utf-8")
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    assert records[0]["metadata"] == {"predicted_by": {"file": "m.skops"}}
+    docs = read_jsonl(path)  # what `detector train` reads
+    assert [d.id for d in docs] == ["a.txt", "big.txt@100", "quiet.txt"]
+    assert [(docs[0].text[s.start:s.end], s.technique) for s in docs[0].spans] == [
+        ("A shameful, rotten plan!", "exaggeration"), ("shameful", "loaded_language"), ("rotten", "loaded_language")]
+    assert docs[0].sentence_labels() == [frozenset(), {"loaded_language", "exaggeration"}]
+    assert [(s.start, s.end, s.technique) for s in docs[1].spans] == [(0, 10, "slogan")]
+    assert docs[2].spans == ()  # an unclear sentence names no technique
+    with pytest.raises(DetectorError, match="needs the text"):
+        render([DocumentResult("x.txt", [])], "training")
