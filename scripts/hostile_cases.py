@@ -14,8 +14,9 @@ names are generated here.
 Bad old behaviour must not hang or eat the machine, so every command runs in its own process
 group under a timeout, the memory cases under an address-space limit (``RLIMIT_AS``, 2 GiB:
 they report "exceeded 2 GiB" rather than measuring how far beyond), and the cases about
-permissions and process counts as the unprivileged user ``nobody`` (permissions do not bind
-root; ``RLIMIT_NPROC`` caps the process count).  A device node that a bad ``--output`` would
+permissions and process counts without root's capabilities to override them (``setpriv``
+drops them from the bounding set, so a mode-000 folder binds and ``RLIMIT_NPROC`` caps the
+process count).  A device node that a bad ``--output`` would
 replace is made in the temporary folder with ``mknod``, never the system's own.  A case that
 cannot be reproduced on the machine says so instead of guessing.
 
@@ -42,7 +43,6 @@ import stat
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -52,7 +52,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GIB = 1 << 30
 MEMORY_LIMIT = 2 * GIB
-NOBODY = 65534
 ARTICLE = "The council met on Tuesday.\nThis shameful plan was rammed through by traitors!\n"
 
 
@@ -90,27 +89,46 @@ class Run:
                                            "bad_alloc", "Killed")) or self.code == -signal.SIGKILL
 
 
-def _limits(memory: int | None, nobody: bool, processes: int | None) -> Callable[[], None]:
+def _limits(memory: int | None, processes: int | None) -> Callable[[], None]:
     def apply() -> None:
         if memory:
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        if nobody:
-            os.setgroups([])
-            os.setgid(NOBODY)
-            if processes:
-                resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
-            os.setuid(NOBODY)
+        if processes:
+            resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
     return apply
 
 
+#: Run as root, a command keeps its uid but loses the capabilities that let root ignore file
+#: permissions and process limits, so a mode-000 folder, a read-only folder and RLIMIT_NPROC
+#: bind as they would for any user (the venvs stay readable, unlike for ``nobody``).
+_UNPRIVILEGED = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-sys_resource,-sys_admin", "--"]
+
+
+def _own_processes() -> int:
+    """How many processes run under this user id (RLIMIT_NPROC counts them all)."""
+    count = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            uid = next(line for line in status.read_text().splitlines() if line.startswith("Uid:"))
+        except (OSError, StopIteration):
+            continue
+        count += int(uid.split()[1]) == os.getuid()
+    return count
+
+
 def run(command: list[str] | str, *, cwd: Path, stdin: str | bytes | int | None = None, timeout: float = 120,
-        memory: int | None = None, env: dict | None = None, nobody: bool = False, processes: int | None = None,
+        memory: int | None = None, env: dict | None = None, unprivileged: bool = False,
+        processes: int | None = None,
         tty: bool = False, shell: bool = False) -> Run:
     """Run ``command`` in its own process group with limits; never longer than ``timeout``.
 
     ``tty`` gives it a pseudo-terminal as standard output (what a person sees); ``stdin`` may be
     text or bytes to feed it, a file descriptor, or None for /dev/null.
     """
+    if unprivileged and os.geteuid() == 0 and isinstance(command, list):
+        command = [*_UNPRIVILEGED, *command]
+    if processes:
+        processes += _own_processes()
     environment = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "100", "TERM": "xterm-256color",
                    "NO_COLOR": "", **(env or {})}
     environment = {k: v for k, v in environment.items() if v is not None}
@@ -129,7 +147,7 @@ def run(command: list[str] | str, *, cwd: Path, stdin: str | bytes | int | None 
         started = time.monotonic()
         proc = subprocess.Popen(command, cwd=cwd, env=environment, shell=shell, stdin=stdin_arg,
                                 stdout=slave if tty else out_file, stderr=err_file, start_new_session=True,
-                                preexec_fn=_limits(memory, nobody, processes), pass_fds=())
+                                preexec_fn=_limits(memory, processes), pass_fds=())
         if slave is not None:
             os.close(slave)
         screen = bytearray()
@@ -205,7 +223,7 @@ def _last_exception(err: str) -> str:
     return ""
 
 
-_TEMPORARY = re.compile(r"/tmp/detector-hostile-[^/\s]+/[^/\s]+/")
+_TEMPORARY = re.compile(r"/tmp/detector-hostile-[^/\s]+/(?:[^/\s]+/)?")
 
 
 def _short(text: str, limit: int = 90) -> str:
@@ -356,20 +374,29 @@ def _model_case(side: Side, tmp: Path, node_of: Callable[[Path, Path], dict], ne
 
 _TOUCH = "open({!r}, 'w').close()"
 
-for _item, _title, _node in [
-    ("1", ".skops whose reduce node calls `builtins.eval`", lambda m, p: _call_node("builtins", "eval", _TOUCH.format(str(m)))),
-    ("1", ".skops calling `numpy.load(path, None, True)` (unpickles a file)", lambda m, p: _call_node("numpy", "load", str(p), None, True)),
-    ("1", ".skops calling `detector.persistence.load_model(path, True)`", lambda m, p: _call_node("detector.persistence", "load_model", str(p), True)),
-    ("1, What: corpus", ".skops calling `builtins.exec`", lambda m, p: _call_node("builtins", "exec", _TOUCH.format(str(m)))),
-    ("1, What: corpus", ".skops calling `builtins.open(marker, 'w')`", lambda m, p: _call_node("builtins", "open", str(m), "w")),
+def _eval(marker: Path, pickled: Path) -> dict:
+    return _call_node("builtins", "eval", _TOUCH.format(str(marker)))
+
+
+_PAYLOADS: list[tuple[str, str, Callable[[Path, Path], dict]]] = [
+    ("1", ".skops whose reduce node calls `builtins.eval`", _eval),
+    ("1", ".skops calling `numpy.load(path, None, True)` (unpickles a file)",
+     lambda m, p: _call_node("numpy", "load", str(p), None, True)),
+    ("1", ".skops calling `detector.persistence.load_model(path, True)`",
+     lambda m, p: _call_node("detector.persistence", "load_model", str(p), True)),
+    ("1, What: corpus", ".skops calling `builtins.exec`",
+     lambda m, p: _call_node("builtins", "exec", _TOUCH.format(str(m)))),
+    ("1, What: corpus", ".skops calling `builtins.open(marker, 'w')`",
+     lambda m, p: _call_node("builtins", "open", str(m), "w")),
     ("1, What: corpus", ".skops calling `os.system`", lambda m, p: _call_node("os", "system", f"touch {m}")),
-    ("1, What: corpus", ".skops calling `subprocess.call`", lambda m, p: _call_node("subprocess", "call", ["touch", str(m)])),
-]:
+    ("1, What: corpus", ".skops calling `subprocess.call`",
+     lambda m, p: _call_node("subprocess", "call", ["touch", str(m)])),
+]
+for _item, _title, _node in _PAYLOADS:
     case(_item, _title)(lambda side, tmp, _n=_node: _model_case(side, tmp, _n))
 
 case("1, What: corpus", "nested payload: `builtins.eval` hidden in a list inside the metadata")(
-    lambda side, tmp: _model_case(side, tmp, lambda m, p: _call_node("builtins", "eval", _TOUCH.format(str(m))),
-                                  nest=True))
+    lambda side, tmp: _model_case(side, tmp, _eval, nest=True))
 
 
 @case("1, What", ".skops holding a harmless object that is not a classifier (a dict)")
@@ -697,7 +724,7 @@ try:
 except Exception as exc:
     print("RESULT raised", type(exc).__name__)
 """
-    r = library(side, code, cwd=tmp, memory=MEMORY_LIMIT, timeout=400)
+    r = library(side, code, cwd=tmp, memory=MEMORY_LIMIT, timeout=600)
     found = results(r)
     if not found:
         return how(r)
@@ -778,7 +805,8 @@ def _separator_case(side: Side, tmp: Path, char: str) -> str:
                 for line in texts)
     if right and len(texts) == 2:
         return "2 rows, label on its own text"
-    return f"**row split: {len(texts)} rows**" + (", label on the wrong text" if not right else "")
+    shown = "; ".join(_short(line, 40) for line in texts[:3])
+    return f"**row split, label on the wrong text**: {len(texts)} documents read: {shown}"
 
 
 @case("6", "training CSV: U+2028 inside a quoted field")
@@ -802,7 +830,7 @@ def _jsonl_separators(side: Side, tmp: Path) -> str:
     return "record read with its text intact" if found and "\\u2028" in found[0] else _short(" ".join(found))
 
 
-@case("7", "a file name with a non-UTF-8 byte, in each of the 5 formats")
+@case("7", "a file name with a non-UTF-8 byte, written with `--output` in each of the 5 formats")
 def _undecodable_name(side: Side, tmp: Path) -> str:
     folder = tmp / "in"
     folder.mkdir()
@@ -811,7 +839,11 @@ def _undecodable_name(side: Side, tmp: Path) -> str:
     article(folder, "ok.txt")
     outcomes: dict[str, list[str]] = {}
     for fmt in ("text", "json", "jsonl", "csv", "html"):
-        outcomes.setdefault(how(score(side, folder, "-f", fmt, "--quiet", cwd=tmp)), []).append(fmt)
+        out = tmp / f"out.{fmt}"
+        r = score(side, folder, "-f", fmt, "-o", out, "--quiet", cwd=tmp)
+        written = out.exists() and "caf\\xe9" in out.read_text(encoding="utf-8", errors="replace")
+        outcomes.setdefault(f"{how(r)}, {'name escaped in the output' if written else '**no output**'}",
+                            []).append(fmt)
     return "; ".join(f"{k} ({', '.join(v)})" if len(outcomes) > 1 else f"{k} in all 5" for k, v in outcomes.items())
 
 
@@ -882,7 +914,8 @@ def _formulas(side: Side, tmp: Path) -> str:
 
     cells = [v for row in csv.reader(io.StringIO(r.out)) for v in row]
     live = [c for c in cells if c[:1] in ("=", "+", "-", "@")]
-    return f"{f'**{len(live)} cells start a formula**' if live else 'every such cell prefixed with “ʼ”'}; {how(r)}"
+    verdict = f"**{len(live)} cells start a formula**" if live else "every such cell prefixed with `'`"
+    return f"{verdict}; {how(r)}"
 
 
 @case("9", "a zip-bomb .skops (1 GiB of schema packed into about 1 MB)")
@@ -907,8 +940,11 @@ def _signal_run(side: Side, tmp: Path, sig: signal.Signals, jobs: int) -> tuple[
                                           "through! The council met on Tuesday to discuss it."}) + "\n"
                               for i in range(20000)), encoding="utf-8")
     out = tmp / "out.json"
+    # Standard error goes to a file: a pipe would stay open (and a read of it block) for as long
+    # as an orphaned worker lives.
+    err_file = tempfile.TemporaryFile()
     proc = subprocess.Popen([side.detector, "score", str(corpus), "-f", "json", "-o", str(out), "--jobs", str(jobs),
-                             "--quiet"], cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             "--quiet"], cwd=tmp, stdout=subprocess.DEVNULL, stderr=err_file,
                             start_new_session=True)
     started = time.monotonic()
     workers: list[int] = []
@@ -922,10 +958,13 @@ def _signal_run(side: Side, tmp: Path, sig: signal.Signals, jobs: int) -> tuple[
     workers = _descendants(proc.pid)
     os.kill(proc.pid, sig)
     try:
-        _, err = proc.communicate(timeout=60)
+        proc.wait(timeout=60)
     except subprocess.TimeoutExpired:
         os.kill(proc.pid, signal.SIGKILL)
-        _, err = proc.communicate()
+        proc.wait()
+    err_file.seek(0)
+    err = err_file.read()
+    err_file.close()
     time.sleep(5)
     alive = [w for w in workers if _alive(w)]
     for w in alive:  # this script started them (through the run); it does not leave them behind
@@ -982,12 +1021,12 @@ def _sigkill_workers(side: Side, tmp: Path) -> str:
     return f"**{len(alive)} workers still alive**" if alive else "no worker alive"
 
 
-@case("9", "read-only output location (a folder the user may not write, as user nobody)")
+@case("9", "read-only output location (a folder the user may not write, permissions enforced)")
 def _read_only(side: Side, tmp: Path) -> str:
     locked = tmp / "locked"
     locked.mkdir()
     os.chmod(locked, 0o555)
-    return how(score(side, article(tmp), "-o", locked / "out.json", cwd=tmp, nobody=True))
+    return how(score(side, article(tmp), "-o", locked / "out.json", cwd=tmp, unprivileged=True))
 
 
 @case("9", "`--output` is a directory (refused before or after scoring)")
@@ -1032,14 +1071,14 @@ def _broken_pipe(side: Side, tmp: Path) -> str:
     return "ended quietly" if not r.err.strip() else f"ended with: “{_short(r.err, 60)}”"
 
 
-@case("9", "an unreadable subfolder (mode 000, run as user nobody)")
+@case("9", "an unreadable subfolder (mode 000, permissions enforced)")
 def _unreadable_folder(side: Side, tmp: Path) -> str:
     top = tmp / "top"
     (top / "hidden").mkdir(parents=True)
     article(top)
     article(top / "hidden", "b.txt")
     os.chmod(top / "hidden", 0)
-    r = score(side, top, "-f", "jsonl", cwd=tmp, nobody=True)
+    r = score(side, top, "-f", "jsonl", cwd=tmp, unprivileged=True)
     os.chmod(top / "hidden", 0o755)
     said = "hidden" in r.err
     return f"{len(documents_in(r.out))} of 2 files scored, {'reported' if said else '**skipped silently**'}; {how(r)}"
@@ -1056,7 +1095,8 @@ def _symlinked_folder(side: Side, tmp: Path) -> str:
     (top / "link").symlink_to(real, target_is_directory=True)
     r = score(side, top, "-f", "jsonl", cwd=tmp)
     said = "link" in r.err
-    return f"{len(documents_in(r.out))} of 2 files scored, {'with a warning' if said else '**skipped silently**'}; {how(r)}"
+    told = "with a warning" if said else "**skipped silently**"
+    return f"{len(documents_in(r.out))} of 2 files scored, {told}; {how(r)}"
 
 
 @case("9", "a CSV header with a byte-order mark (`id` column)")
@@ -1092,10 +1132,10 @@ def _columns_zero(side: Side, tmp: Path) -> str:
     return f"{'the view is drawn' if shown else '**nothing printed**'}; {how(r)}"
 
 
-@case("9", "`--jobs 100000` (as user nobody, at most 64 processes)")
+@case("9", "`--jobs 100000` (at most 64 more processes allowed)")
 def _jobs_bound(side: Side, tmp: Path) -> str:
     paths = [article(tmp, f"a{i}.txt") for i in range(4)]
-    r = score(side, *paths, "--jobs", "100000", "--quiet", cwd=tmp, nobody=True, processes=64, timeout=90)
+    r = score(side, *paths, "--jobs", "100000", "--quiet", cwd=tmp, unprivileged=True, processes=64, timeout=90)
     if "Resource temporarily unavailable" in r.err or "BlockingIOError" in r.err:
         return f"**tried to start 100000 workers** (stopped by the process limit); {how(r)}"
     return how(r)
@@ -1152,7 +1192,7 @@ def main() -> int:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="detector-hostile-"))
-    os.chmod(work, 0o755)  # the cases run as nobody must reach their inputs
+    os.chmod(work, 0o755)
     sides = [_side("old", args.old_detector, args.old_python, work / "old"),
              _side("new", args.detector, args.python, work / "new")]
     chosen = _selected(args.only)
@@ -1187,14 +1227,22 @@ def main() -> int:
         f"(`{args.detector}`). Every input is generated in a temporary folder. Memory cases run under a "
         f"{MEMORY_LIMIT // GIB} GiB address-space limit, so “exceeded 2 GiB” means the old code would have "
         "used more, not how much; peak figures are resident memory. Permission and process-count cases run "
-        "as the user `nobody`, since root bypasses both. **Bold** marks an outcome the issue counts as a "
-        "defect.",
+        "without root's capabilities to override them (`setpriv` bounding set). **Bold** marks an outcome "
+        "the issue counts as a defect.",
         "",
         "| # | case | issue item | before | after |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for entry, old, new in rows:
-        lines.append(f"| {entry.number} | {_cell(entry.title)} | {entry.item} | {_cell(old)} | {_cell(new)} |")
+    found = {entry.number: f"| {entry.number} | {_cell(entry.title)} | {entry.item} | {_cell(old)} | {_cell(new)} |"
+             for entry, old, new in rows}
+    if args.only and args.write and args.write.exists():
+        # A partial run (--only) replaces its own rows and keeps the others of the last full run.
+        for line in args.write.read_text(encoding="utf-8").splitlines():
+            number = re.match(r"\| (\d+) \|", line)
+            if number and int(number.group(1)) not in found:
+                found[int(number.group(1))] = line
+        lines[3] += " Rows " + args.only + " were rerun on this date; the others come from the last full run."
+    lines += [found[n] for n in sorted(found)]
     table = "\n".join(lines) + "\n"
     if args.write:
         args.write.parent.mkdir(parents=True, exist_ok=True)

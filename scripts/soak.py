@@ -216,7 +216,10 @@ def signal_round(command: list[str], folder: Path, partial: Path, what: str, rng
     """One round with a signal at a random moment; return its exit code (None: it was not signalled)."""
     label = f"round {figures.rounds}"
     before = _lines(partial)
-    run = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    # Standard error goes to a file: a pipe would stay open (and reading it block) for as long as
+    # an orphaned worker lives, which is one of the failures this script looks for.
+    err_file = tempfile.TemporaryFile()
+    run = subprocess.Popen(command, cwd=ROOT, stderr=err_file)
     # Half the signals land at a random moment from the start (model loading, reading, the first
     # batch), half once this round has written a new document.
     if rng.random() < 0.5:
@@ -242,11 +245,14 @@ def signal_round(command: list[str], folder: Path, partial: Path, what: str, rng
             sent = what
     signalled_at = time.monotonic()
     try:
-        _, err = run.communicate(timeout=120)
+        run.wait(timeout=120)
     except subprocess.TimeoutExpired:
         figures.fail(f"{label}: the run did not end within 120 s of {sent}")
         run.kill()
-        _, err = run.communicate()
+        run.wait()
+    err_file.seek(0)
+    err = err_file.read().decode("utf-8", "replace")
+    err_file.close()
     left, _ = _wait_gone(family, 5.0)
     if sent:
         figures.signals[sent] = figures.signals.get(sent, 0) + 1
