@@ -50,6 +50,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from soak import alive, descendants  # noqa: E402  (one way to find a run's processes)
+
 GIB = 1 << 30
 MEMORY_LIMIT = 2 * GIB
 ARTICLE = "The council met on Tuesday.\nThis shameful plan was rammed through by traitors!\n"
@@ -950,12 +954,12 @@ def _signal_run(side: Side, tmp: Path, sig: signal.Signals, jobs: int) -> tuple[
     workers: list[int] = []
     while time.monotonic() - started < 90 and proc.poll() is None:
         time.sleep(0.5)
-        workers = _descendants(proc.pid)
+        workers = descendants(proc.pid)
         temporary = [p for p in tmp.iterdir() if p.name.endswith(".tmp")]
         if (jobs == 1 and temporary and time.monotonic() - started > 6) or (jobs > 1 and len(workers) >= jobs
                                                                             and time.monotonic() - started > 8):
             break
-    workers = _descendants(proc.pid)
+    workers = descendants(proc.pid)
     os.kill(proc.pid, sig)
     try:
         proc.wait(timeout=60)
@@ -966,7 +970,7 @@ def _signal_run(side: Side, tmp: Path, sig: signal.Signals, jobs: int) -> tuple[
     err = err_file.read()
     err_file.close()
     time.sleep(5)
-    alive = [w for w in workers if _alive(w)]
+    alive = [w for w in workers if alive(w)]
     for w in alive:  # this script started them (through the run); it does not leave them behind
         try:
             os.kill(w, signal.SIGKILL)
@@ -975,31 +979,6 @@ def _signal_run(side: Side, tmp: Path, sig: signal.Signals, jobs: int) -> tuple[
     left = len([p for p in tmp.iterdir() if p.name.endswith(".tmp")])
     run_ = Run(proc.returncode, "", err.decode("utf-8", "replace"), time.monotonic() - started, False, 0.0)
     return run_, [w for w in alive], left
-
-
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    found, stack = [], [pid]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            found.append(child)
-            stack.append(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 @case("9", "SIGTERM during a run to `--output`: `.tmp` files left")
@@ -1061,13 +1040,16 @@ def _closed_stdout(side: Side, tmp: Path) -> str:
     return how(run(f"{side.detector} score {article(tmp)} >&-", shell=True, cwd=tmp))
 
 
-@case("9", "a broken pipe (`detector score ... | head -c 10`)")
+@case("9", "a broken pipe (`detector score FILES | head -1`)")
 def _broken_pipe(side: Side, tmp: Path) -> str:
-    path = article(tmp, text=ARTICLE * 3000)
-    r = run(["bash", "-c", f"{side.detector} score {path} -f jsonl 2>{tmp / 'err'} | head -c 10"], cwd=tmp)
+    # Several documents, so the run is still writing when ``head`` has gone.
+    paths = [article(tmp, f"s{i}.txt") for i in range(3)]
+    paths += [article(tmp, f"b{i}.txt", ARTICLE * 3000) for i in range(2)]
+    files = " ".join(map(str, paths))
+    r = run(["bash", "-c", f"{side.detector} score {files} 2>{tmp / 'err'} | head -1"], cwd=tmp)
     r.err = (tmp / "err").read_text(encoding="utf-8", errors="replace")
     if r.traceback or "internal error" in r.err:
-        return how(r)
+        return how(r).split(", exit")[0]  # the pipeline's exit status is head's
     return "ended quietly" if not r.err.strip() else f"ended with: “{_short(r.err, 60)}”"
 
 
@@ -1138,6 +1120,8 @@ def _jobs_bound(side: Side, tmp: Path) -> str:
     r = score(side, *paths, "--jobs", "100000", "--quiet", cwd=tmp, unprivileged=True, processes=64, timeout=90)
     if "Resource temporarily unavailable" in r.err or "BlockingIOError" in r.err:
         return f"**tried to start 100000 workers** (stopped by the process limit); {how(r)}"
+    if r.timed_out:
+        return f"**not refused**: {how(r)} at the process limit"
     return how(r)
 
 

@@ -73,7 +73,7 @@ def _is_worker(pid: int) -> bool:
     return b"popen_loky" in command
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     """True while ``pid`` runs (a zombie has ended: only its parent's bookkeeping remains)."""
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
@@ -188,11 +188,11 @@ class Figures:
 def _wait_gone(pids: list[int], limit: float) -> tuple[list[int], float]:
     started = time.monotonic()
     while time.monotonic() - started < limit:
-        alive = [p for p in pids if _alive(p)]
+        alive = [p for p in pids if alive(p)]
         if not alive:
             return [], time.monotonic() - started
         time.sleep(0.05)
-    return [p for p in pids if _alive(p)], limit
+    return [p for p in pids if alive(p)], limit
 
 
 def _check_partial(partial: Path, torn_allowed: bool, figures: Figures, label: str) -> None:
