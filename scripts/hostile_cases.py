@@ -970,15 +970,15 @@ def _signal_run(side: Side, tmp: Path, sig: signal.Signals, jobs: int) -> tuple[
     err = err_file.read()
     err_file.close()
     time.sleep(5)
-    alive = [w for w in workers if alive(w)]
-    for w in alive:  # this script started them (through the run); it does not leave them behind
+    living = [w for w in workers if alive(w)]
+    for w in living:  # this script started them (through the run); it does not leave them behind
         try:
             os.kill(w, signal.SIGKILL)
         except ProcessLookupError:
             pass
     left = len([p for p in tmp.iterdir() if p.name.endswith(".tmp")])
     run_ = Run(proc.returncode, "", err.decode("utf-8", "replace"), time.monotonic() - started, False, 0.0)
-    return run_, [w for w in alive], left
+    return run_, living, left
 
 
 @case("9", "SIGTERM during a run to `--output`: `.tmp` files left")
@@ -990,14 +990,14 @@ def _sigterm_tmp(side: Side, tmp: Path) -> str:
 
 @case("9", "SIGTERM of the parent with `--jobs 2`: workers alive 5 s later")
 def _sigterm_workers(side: Side, tmp: Path) -> str:
-    r, alive, _ = _signal_run(side, tmp, signal.SIGTERM, 2)
-    return f"{f'**{len(alive)} workers still alive**' if alive else 'no worker alive'}; {how(r)}"
+    r, living, _ = _signal_run(side, tmp, signal.SIGTERM, 2)
+    return f"{f'**{len(living)} workers still alive**' if living else 'no worker alive'}; {how(r)}"
 
 
 @case("9, Targets", "`kill -9` of the parent with `--jobs 2`: workers alive 5 s later")
 def _sigkill_workers(side: Side, tmp: Path) -> str:
-    _, alive, _ = _signal_run(side, tmp, signal.SIGKILL, 2)
-    return f"**{len(alive)} workers still alive**" if alive else "no worker alive"
+    _, living, _ = _signal_run(side, tmp, signal.SIGKILL, 2)
+    return f"**{len(living)} workers still alive**" if living else "no worker alive"
 
 
 @case("9", "read-only output location (a folder the user may not write, permissions enforced)")

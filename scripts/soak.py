@@ -188,8 +188,8 @@ class Figures:
 def _wait_gone(pids: list[int], limit: float) -> tuple[list[int], float]:
     started = time.monotonic()
     while time.monotonic() - started < limit:
-        alive = [p for p in pids if alive(p)]
-        if not alive:
+        living = [p for p in pids if alive(p)]
+        if not living:
             return [], time.monotonic() - started
         time.sleep(0.05)
     return [p for p in pids if alive(p)], limit
