@@ -1174,6 +1174,10 @@ def main() -> int:
     parser.add_argument("--only", help="Case numbers to run, e.g. 3,17-20 (default: all).")
     parser.add_argument("--write", type=Path, help="Write the Markdown table to this file.")
     args = parser.parse_args()
+    # Started in the background by a shell, this script may inherit SIGINT ignored, and so would
+    # every run it starts (a Python started with SIGINT ignored never raises KeyboardInterrupt).
+    # A handler here is reset to the default in each child, so the SIGINT the script sends counts.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     work = Path(tempfile.mkdtemp(prefix="detector-hostile-"))
     os.chmod(work, 0o755)

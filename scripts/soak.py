@@ -289,6 +289,10 @@ def main() -> int:
     parser.add_argument("--signals", default=",".join(SIGNALS), help=f"Any of {', '.join(SIGNALS)}.")
     parser.add_argument("--plain", action="store_true", help="Ordinary articles instead of hostile inputs.")
     args = parser.parse_args()
+    # Started in the background by a shell, this script may inherit SIGINT ignored, and so would
+    # every run it starts (a Python started with SIGINT ignored never raises KeyboardInterrupt).
+    # A handler here is reset to the default in each child, so the SIGINT the script sends counts.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     rng = random.Random(args.seed)
     kinds = [s for s in args.signals.split(",") if s]
     if not kinds or set(kinds) - set(SIGNALS):
