@@ -1,6 +1,6 @@
 """The hostile cases of issue 15, each run against an old and a new ``detector``: a before/after record.
 
-    python scripts/hostile_cases.py [--write docs/hostile-cases.md] [--only 3,17-20]
+    python scripts/hostile_cases.py [--write docs/hostile-cases.md] [--only 3,17-20] [--merge ROWS.md]
         [--old-detector /tmp/origvenv/bin/detector --old-python /tmp/origvenv/bin/python]
         [--detector PATH --python PATH]
 
@@ -1164,6 +1164,24 @@ def _side(label: str, detector: str, python: str, cache: Path) -> Side:
     return Side(label, detector, python, cache)
 
 
+_ROW = re.compile(r"\| (\d+) \|")
+
+
+def merge_rows(source: Path, target: Path) -> int:
+    """Replace ``target``'s rows by the rows of the same number in ``source`` and say so in its header."""
+    rows = {int(m.group(1)): line for line in source.read_text(encoding="utf-8").splitlines()
+            if (m := _ROW.match(line))}
+    lines = target.read_text(encoding="utf-8").splitlines()
+    run_line = next(line for line in source.read_text(encoding="utf-8").splitlines() if line.startswith("Run "))
+    merged = [rows.get(int(m.group(1)), line) if (m := _ROW.match(line)) else line for line in lines]
+    numbers = ", ".join(map(str, sorted(rows)))
+    header = merged.index(next(line for line in merged if line.startswith("Run ")))
+    merged[header] += f" Rows {numbers} come from a second run ({run_line[4:].split(', in ')[0]})."
+    target.write_text("\n".join(merged) + "\n", encoding="utf-8")
+    print(f"rows {numbers} of {source} put into {target}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     here = Path(sys.executable).parent
@@ -1173,7 +1191,13 @@ def main() -> int:
     parser.add_argument("--old-python", default="/tmp/origvenv/bin/python")
     parser.add_argument("--only", help="Case numbers to run, e.g. 3,17-20 (default: all).")
     parser.add_argument("--write", type=Path, help="Write the Markdown table to this file.")
+    parser.add_argument("--merge", type=Path,
+                        help="Run nothing: put the rows of this table (an --only run's) into the --write table.")
     args = parser.parse_args()
+    if args.merge:
+        if not args.write:
+            parser.error("--merge needs --write")
+        return merge_rows(args.merge, args.write)
     # Started in the background by a shell, this script may inherit SIGINT ignored, and so would
     # every run it starts (a Python started with SIGINT ignored never raises KeyboardInterrupt).
     # A handler here is reset to the default in each child, so the SIGINT the script sends counts.
