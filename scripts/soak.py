@@ -234,6 +234,10 @@ def signal_round(command: list[str], folder: Path, partial: Path, what: str, rng
         time.sleep(rng.uniform(0.0, 3.0))
     family = descendants(run.pid)
     workers = [p for p in family if _is_worker(p)]
+    while what == "worker" and not workers and run.poll() is None:  # the pool is not up yet
+        time.sleep(0.2)
+        family = descendants(run.pid)
+        workers = [p for p in family if _is_worker(p)]
     figures.workers_seen = max(figures.workers_seen, len(workers))
     sent = None
     if run.poll() is None:
