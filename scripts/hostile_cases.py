@@ -684,15 +684,12 @@ def _concurrent(side: Side, tmp: Path) -> str:
     return ", ".join(parts)
 
 
-def _big_input_case(side: Side, tmp: Path, text: str | bytes, timeout: float = 300, stdin: bool = False) -> str:
+def _big_input_case(side: Side, tmp: Path, text: str, timeout: float = 300) -> str:
+    """Score ``text`` from a file to a JSONL output under the memory limit."""
     out = tmp / "out.jsonl"
-    if stdin:
-        r = score(side, "-", "-f", "jsonl", "-o", out, "--quiet", cwd=tmp, stdin=text, memory=MEMORY_LIMIT,
-                  timeout=timeout)
-    else:
-        path = tmp / "input.txt"
-        path.write_bytes(text if isinstance(text, bytes) else text.encode())
-        r = score(side, path, "-f", "jsonl", "-o", out, "--quiet", cwd=tmp, memory=MEMORY_LIMIT, timeout=timeout)
+    path = tmp / "input.txt"
+    path.write_text(text, encoding="utf-8")
+    r = score(side, path, "-f", "jsonl", "-o", out, "--quiet", cwd=tmp, memory=MEMORY_LIMIT, timeout=timeout)
     partial = out.with_name(out.name + ".partial")
     extra = ""
     if partial.exists():
