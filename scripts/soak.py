@@ -268,7 +268,13 @@ def signal_round(command: list[str], folder: Path, partial: Path, what: str, rng
     if "Traceback" in err:
         figures.fail(f"{label}: a traceback after {sent}: {last}")
     if left:
-        figures.fail(f"{label}: {len(left)} processes of the run alive 5 s after it ended")
+        kinds = []
+        for pid in left:
+            try:
+                kinds.append(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[-70:])
+            except OSError:
+                kinds.append("?")
+        figures.fail(f"{label}: {len(left)} processes of the run alive 5 s after it ended: {kinds}")
         for pid in left:  # started by this script (through the run): not left behind
             try:
                 os.kill(pid, signal.SIGKILL)
