@@ -1145,6 +1145,7 @@ except Exception as exc:
 def _cell(text: str) -> str:
     """``text`` safe inside a Markdown table cell (and free of raw control characters)."""
     text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+    text = _TEMPORARY.sub("", text)
     return text.replace("|", "\\|")
 
 
@@ -1172,8 +1173,11 @@ def merge_rows(source: Path, target: Path) -> int:
     rows = {int(m.group(1)): line for line in source.read_text(encoding="utf-8").splitlines()
             if (m := _ROW.match(line))}
     lines = target.read_text(encoding="utf-8").splitlines()
-    run_line = next(line for line in source.read_text(encoding="utf-8").splitlines() if line.startswith("Run "))
-    merged = [rows.get(int(m.group(1)), line) if (m := _ROW.match(line)) else line for line in lines]
+    source_lines = source.read_text(encoding="utf-8").splitlines()
+    run_line = next(line for line in source_lines if line.startswith("Run "))
+    method = next(line for line in source_lines if line.startswith("*Before*"))  # how the cases are run now
+    merged = [rows.get(int(m.group(1)), line) if (m := _ROW.match(line)) else
+              method if line.startswith("*Before*") else line for line in lines]
     numbers = ", ".join(map(str, sorted(rows)))
     header = merged.index(next(line for line in merged if line.startswith("Run ")))
     merged[header] += f" Rows {numbers} come from a second run ({run_line[4:].split(', in ')[0]})."
@@ -1239,8 +1243,9 @@ def main() -> int:
         f"(`{args.detector}`). Every input is generated in a temporary folder. Memory cases run under a "
         f"{MEMORY_LIMIT // GIB} GiB address-space limit, so “exceeded 2 GiB” means the old code would have "
         "used more, not how much; peak figures are resident memory. Permission and process-count cases run "
-        "without root's capabilities to override them (`setpriv` bounding set). **Bold** marks an outcome "
-        "the issue counts as a defect.",
+        "without root's capabilities to override them (`setpriv` bounding set). **Bold** marks harm to data or "
+        "safety (code run, a file replaced, documents lost, raw escapes); a traceback or exit 1 is a defect "
+        "too (exit 1 is for bugs), left plain.",
         "",
         "| # | case | issue item | before | after |",
         "| --- | --- | --- | --- | --- |",
