@@ -33,6 +33,11 @@ NGRAM_TOKEN = re.compile(r"(?u)\b\w[\w'’-]*\b")
 _CHUNK = re.compile(r"\S+")
 _LEXICON_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
 _RUN = re.compile(r"\w+")
+# Each per-word memo (lexicon categories, stems, WordPiece ids, analysed chunks) keeps at most this
+# many words: enough for nearly every word of real text to be found again, and bounded so that
+# text with endless new "words" (numbered lines, identifiers) keeps memory flat: one million
+# numbered lines peaked at 421 MB with 100,000 a memo.
+_WORDS_REMEMBERED = 30_000
 
 
 # --------------------------------------------------------------------------- lexicons
@@ -92,7 +97,7 @@ def _lexicon() -> _Lexicon:
     )
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=_WORDS_REMEMBERED)
 def _word_categories(token: str) -> tuple[int, ...]:
     """The lexicon categories a lower-cased word belongs to, whole-word entries before prefixes."""
     lex = _lexicon()
@@ -121,7 +126,7 @@ def _stemmer():
     return SnowballStemmer("english")
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=_WORDS_REMEMBERED)
 def word_stem(word: str) -> str:
     """The Snowball stem of a lower-cased word ("corrupted", "corruption" -> "corrupt")."""
     return _stemmer().stem(word)
@@ -165,7 +170,7 @@ class WordPiece:
             ids.append(found)
             start = end
         result = tuple(ids)
-        if len(self._cache) < 100_000:  # bounded: memory stays flat on text with endless new words
+        if len(self._cache) < _WORDS_REMEMBERED:  # bounded: memory stays flat on text with endless new words
             self._cache[word] = result
         return result
 
@@ -227,7 +232,7 @@ class SentenceTokens:
 
 
 _CHUNKS: dict[str, _Chunk] = {}
-_CHUNK_LIMIT = 50_000  # distinct chunks remembered: bounded, so memory stays flat on any text
+_CHUNK_LIMIT = _WORDS_REMEMBERED  # distinct chunks remembered
 _RECENT: dict[str, SentenceTokens] = {}
 # The groups read one batch in turn, so a batch's sentences are kept until the next batch.
 _RECENT_LIMIT = 20_000
