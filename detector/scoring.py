@@ -174,12 +174,14 @@ class Detector:
 
         from joblib.externals.loky import get_reusable_executor
 
+        from ._parent_watch import watch_parent
+
         source = str(self.source) if self.source is not None else None
         model = None if source is not None else self
         workers = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
         # Each worker starts watching its parent as soon as it starts, so that no worker
         # outlives a parent that was killed, even one that never received a batch.
-        executor = get_reusable_executor(max_workers=workers, initializer=_watch_parent, initargs=(os.getpid(),))
+        executor = get_reusable_executor(max_workers=workers, initializer=watch_parent, initargs=(os.getpid(),))
         # A bounded number of batches is in flight; results come back in input order.
         in_flight: deque[tuple[list[InputDocument], Any]] = deque()
         for batch in batches:
@@ -380,25 +382,6 @@ def _batched(items: Iterator[InputDocument], size: int, chars: int) -> Iterator[
 def cached_detector(source: str, trusted: bool = False) -> Detector:
     """The model at ``source``, loaded once per process (worker processes score with it)."""
     return Detector.load(source, trusted=trusted)
-
-
-@lru_cache(maxsize=1)
-def _watch_parent(parent: int) -> None:  # called once per worker process (the executor's initializer)
-    """End this worker process when ``parent`` (the process that started it) is gone.
-
-    The parent's pid is passed in rather than read here: a worker still importing when its
-    parent was killed would otherwise read its new parent (init) and wait for ever.
-    """
-    import os
-    import threading
-    import time
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="detector-parent-watch", daemon=True).start()
 
 
 def _score_in_worker(source: str | None, trusted: bool, model: Detector | None, texts: list[str],
