@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-from .results import DocumentResult
+from .results import DocumentInfo, DocumentResult
 from .taxonomy import TECHNIQUES
 
 # Light backgrounds, each with black text above WCAG AA contrast (4.5:1).
@@ -36,6 +36,19 @@ def quoted_name(name: str) -> str:
     if "\t" in name or "\n" in name or "\r" in name or CONTROL.search(name):
         return json.dumps(name, ensure_ascii=False)
     return name
+
+
+def metadata_fields(info: DocumentInfo | None) -> list[tuple[str, str]]:
+    """The known fields of a document's metadata as ``(label, value)`` pairs, in a fixed order."""
+    if info is None:
+        return []
+    pairs = (("title", info.title), ("author", info.author), ("date", info.date), ("source", info.source))
+    return [(label, value) for label, value in pairs if value]
+
+
+def metadata_line(info: DocumentInfo | None) -> str:
+    """``title: ... | author: ... | date: ... | source: ...`` (known fields only), safe to show on one line."""
+    return " | ".join(f"{label}: {visible(quoted_name(value))}" for label, value in metadata_fields(info))
 
 
 def model_label(model: dict | None) -> str:

@@ -117,7 +117,8 @@ def techniques(as_json: bool = typer.Option(False, "--json", help="Print the tax
 @handles_errors
 def score(
     paths: list[str] | None = typer.Argument(
-        None, help="Text files, directories (all *.txt inside), .jsonl/.csv/.tsv corpora, or - for standard input."),
+        None, help="Text, HTML and Markdown files, directories (the files inside that --glob names), http(s) URLs, "
+                   ".jsonl/.csv/.tsv corpora, or - for standard input."),
     model: Path | None = typer.Option(None, "--model", "-m", help="Model file (default: the shipped model)."),
     output_format: str = typer.Option("text", "--format", "-f",
         help="text, json, jsonl, csv or html (one self-contained page)."),
@@ -128,8 +129,15 @@ def score(
     summary: bool = typer.Option(False, "--summary", help="One line per document: sentences, flagged, top techniques."),
     jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes (-1: all cores); output order is unchanged."),
     text_column: str = typer.Option("text", "--text-column", help="The text column of .csv/.tsv inputs."),
+    input_format: str | None = typer.Option(None, "--input-format",
+        help="text, html or markdown: how to read standard input and files (default: from the suffix; text for -)."),
+    globs: list[str] | None = typer.Option(None, "--glob",
+        help="Files to read in directories, e.g. '*.html' (repeatable; default: *.txt *.html *.htm *.md *.markdown)."),
+    encoding: str | None = typer.Option(None, "--encoding",
+        help="Encoding of text, Markdown, HTML and CSV files, e.g. cp1252 (default: UTF-8; HTML says its own)."),
+    timeout: float = typer.Option(20.0, "--timeout", help="Seconds fetching a URL may take."),
     skip_errors: bool = typer.Option(False, "--skip-errors",
-        help="Skip unreadable files with a warning instead of failing at the end."),
+        help="Skip unreadable files and pages that cannot be fetched, with a warning, instead of failing at the end."),
     resume: bool = typer.Option(False, "--resume",
         help="Continue an interrupted JSONL --output run, skipping documents already written."),
     csv_raw: bool = typer.Option(False, "--csv-raw",
@@ -163,7 +171,8 @@ def score(
             raise DetectorError("give files or directories to score, or - to read standard input")
         paths = ["-"]
     # A report written inside a scored folder is not read back as an article next time.
-    inputs = find_inputs(paths, exclude=[output, partial_path(output)] if output is not None else ())
+    inputs = find_inputs(paths, exclude=[output, partial_path(output)] if output is not None else (),
+                         globs=globs, input_format=input_format)
     if output is not None:
         output = check_output(output, [i.path for i in inputs if i.path is not None])
         if resume and output.exists() and not partial_path(output).exists():
@@ -186,7 +195,7 @@ def score(
     fingerprint = None
     if resumable:
         options = {"all_scores": all_scores, "explain": explain, "text_column": text_column,
-                   "sensitivity": sensitivity, "min_score": min_score, "voice": voice}
+                   "sensitivity": sensitivity, "min_score": min_score, "voice": voice, "encoding": encoding}
         fingerprint = run_fingerprint([(i.name, i.path) for i in inputs], options,
                                       {"source": str(detector.source), "metadata": detector.metadata})
     # Documents already written, counted in input order: names may repeat, positions do not.
@@ -199,13 +208,13 @@ def score(
         if skip_errors:
             warnings.warn(f"skipped {problem}", stacklevel=1)
 
-    documents = (d for position, d in enumerate(read_inputs(inputs, on_problem, text_column=text_column))
-                 if position >= done)
+    read = read_inputs(inputs, on_problem, text_column=text_column, encoding=encoding, timeout=timeout)
+    documents = (d for position, d in enumerate(read) if position >= done)
     # A bar over the documents when there are several and a person is watching; it would
     # only garble a coloured view drawn on the same terminal.
-    show = progress_enabled(quiet) and (len(inputs) > 1 or any(i.kind != "text" for i in inputs)) \
+    show = progress_enabled(quiet) and (len(inputs) > 1 or any(i.is_corpus for i in inputs)) \
         and (output is not None or not sys.stdout.isatty())
-    total = len(inputs) if all(i.kind == "text" for i in inputs) and not done else None
+    total = len(inputs) if not any(i.is_corpus for i in inputs) and not done else None
 
     def write(out) -> None:
         with ScoreProgress(total, show) as progress:

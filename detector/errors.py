@@ -7,7 +7,7 @@ CLI turns these into exit code 2 without a traceback; any other exception is a b
 
 from __future__ import annotations
 
-__all__ = ["DetectorError", "DataError", "ModelError"]
+__all__ = ["DetectorError", "DataError", "ModelError", "WebPageError"]
 
 
 class DetectorError(Exception):
@@ -28,3 +28,8 @@ class DataError(DetectorError):
 
 class ModelError(DetectorError):
     """A model file that cannot be used: missing, not a model, or an unknown format version."""
+
+
+class WebPageError(DetectorError):
+    """A web page that yields no text to score: it could not be fetched (network failure,
+    HTTP error, timeout, too large), is not a web page, or holds no main text."""

@@ -13,7 +13,7 @@ import datetime as _dt
 from collections import Counter
 from html import escape
 
-from ._display import COLOUR_OF, document_text, model_label, short_code
+from ._display import COLOUR_OF, document_text, metadata_fields, model_label, short_code
 from .results import DocumentResult, SentenceResult, TechniqueScore
 from .taxonomy import TECHNIQUES, get_technique, is_technique
 
@@ -82,7 +82,7 @@ class HtmlPage:
         top = ", ".join(name for name, _ in counts.most_common(3))
         self.ranking.append((result.document, len(result.sentences), result.flagged, anchor, top))
         text = document_text(result)
-        parts = [f'<section class="document" id="{anchor}">\n<h2>{escape(result.document)}</h2>\n'
+        parts = [f'<section class="document" id="{anchor}">\n{_document_heading(result)}'
                  f'<p class="meta">{len(result.sentences)} sentences, {result.flagged} flagged'
                  f'{": " + escape(top) if top else ""}</p>\n<div class="article">']
         cursor = 0
@@ -108,6 +108,26 @@ class HtmlPage:
             "<table><thead><tr><th>Document</th><th>Sentences</th><th>Flagged</th><th>Share</th>"
             f"<th>Top techniques</th></tr></thead><tbody>{table}</tbody></table>\n</footer>\n</body>\n</html>\n"
         )
+
+
+def _document_heading(result: DocumentResult) -> str:
+    """The document's heading: its title when its page gave one, then where it came from."""
+    fields = dict(metadata_fields(result.metadata))
+    title = fields.pop("title", None)
+    heading = f"<h2>{escape(title or result.document)}</h2>\n"
+    if result.metadata is None:
+        return heading
+    source = fields.pop("source", None)
+    details = [escape(result.document)] if title and result.document != source else []
+    if "author" in fields:
+        details.append(f"by {escape(fields['author'])}")
+    if "date" in fields:
+        details.append(f'<time>{escape(fields["date"])}</time>')
+    if source is not None:
+        # Only web addresses become links: a path on the scoring machine means nothing to a reader's browser.
+        details.append(f'source: <a href="{escape(source)}" rel="noopener noreferrer">{escape(source)}</a>'
+                       if source.startswith(("http://", "https://")) else f"source: {escape(source)}")
+    return heading + (f'<p class="meta source">{" · ".join(details)}</p>\n' if details else "")
 
 
 def _sentence_html(s: SentenceResult) -> str:

@@ -4,7 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Evidence", "TechniqueScore", "SentenceResult", "DocumentResult"]
+__all__ = ["DocumentInfo", "Evidence", "TechniqueScore", "SentenceResult", "DocumentResult"]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """Where a document came from, as far as its page says: title, author, date and source.
+
+    Web pages and Markdown files carry it (``source`` is the URL or path read); plain text
+    has none (``None`` in place of a ``DocumentInfo``).  Each field is ``None`` when unknown;
+    ``date`` is ``YYYY-MM-DD`` when the page gave one.
+    """
+
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        """Every field, ``None`` for unknown ones: the ``metadata`` object of JSON outputs."""
+        return {"title": self.title, "author": self.author, "date": self.date, "source": self.source}
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,17 +157,25 @@ class DocumentResult:
     ``text`` is the document itself when the caller kept it (reports that show the whole
     article use it for the spaces and line breaks between sentences); it is not serialised.
     A very large file is scored in parts: ``offset`` is where this part's ``text`` starts in
-    the file, and the sentences' offsets count from the start of the file.
+    the file, and the sentences' offsets count from the start of the file.  ``metadata`` is
+    the document's title, author, date and source when it came from a web page or Markdown
+    (``None`` for plain text); offsets then count in the extracted text.
     """
 
     document: str
     sentences: list[SentenceResult]
     text: str | None = field(default=None, compare=False, repr=False)
     offset: int = field(default=0, compare=False)
+    metadata: DocumentInfo | None = None
 
     @property
     def flagged(self) -> int:
         return sum(s.flagged for s in self.sentences)
 
     def to_dict(self, all_scores: bool = False) -> dict:
-        return {"document": self.document, "sentences": [s.to_dict(all_scores) for s in self.sentences]}
+        """The JSON object of this document; ``metadata`` appears only when the document has some."""
+        out: dict = {"document": self.document}
+        if self.metadata is not None:
+            out["metadata"] = self.metadata.to_dict()
+        out["sentences"] = [s.to_dict(all_scores) for s in self.sentences]
+        return out

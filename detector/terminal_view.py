@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ._display import COLOUR_OF, CONTROL, document_text, quoted_name, short_code, visible
+from ._display import COLOUR_OF, CONTROL, document_text, metadata_line, quoted_name, short_code, visible
 from .results import DocumentResult, SentenceResult
 
 
@@ -68,7 +68,8 @@ class TerminalView:
             best = max(t.score for s in result.sentences for t in s.techniques if t.technique == technique)
             swatch = Text(technique, style=f"black on {COLOUR_OF.get(technique, '#eeeeee')}")
             table.add_row(swatch, str(n), f"{best:.2f}")
-        parts = ([Text("")] if index else []) + [title, article] + ([table] if counts else [])
+        about = [Text(line, style="italic")] if (line := metadata_line(result.metadata)) else []
+        parts = ([Text("")] if index else []) + [title, *about, article] + ([table] if counts else [])
         return self._render(*parts)
 
     def finish(self) -> str:

@@ -23,16 +23,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
-from ._display import model_label, quoted_name, visible
+from ._display import metadata_line, model_label, quoted_name, visible
 from .errors import DetectorError
 from .results import DocumentResult, SentenceResult, TechniqueScore
 
 __all__ = ["WRITERS", "Writer", "WriterOptions", "get_writer", "write_results", "render"]
 
+# A web page's title, author, date and source: columns of the CSV and summary outputs, empty
+# for plain text (a CSV run has one header, whatever mix of documents it holds).
+_METADATA_COLUMNS = ("title", "author", "date", "source")
+
 #: The formats ``get_writer`` knows.  ``terminal`` is the coloured view of ``text``.
 WRITERS = ("text", "json", "jsonl", "csv", "html", "summary", "terminal")
 _CSV_COLUMNS = ["document", "start", "end", "score", "flagged", "techniques", "voices", "text", "evidence",
-                "candidates", "kind", "model"]
+                "candidates", "kind", "model", *_METADATA_COLUMNS]
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -129,16 +133,23 @@ def csv_document(result: DocumentResult, index: int, options: WriterOptions) -> 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     technique_columns = list(result.sentences[0].all_scores) if all_scores and result.sentences else []
+    metadata = _metadata_cells(result)
     if index == 0:
         writer.writerow(_CSV_COLUMNS + (technique_columns if all_scores else []))
     for s in result.sentences:
         evidence = "; ".join(f"{t.technique}: {_evidence_text(t)}" for t in s.techniques if t.evidence)
         row = [result.document, s.start, s.end, f"{s.score:.4f}", int(s.flagged),
                ";".join(t.technique for t in s.techniques), ";".join(_voice_text(t) for t in s.techniques),
-               s.text, evidence, _candidates_text(s), s.kind, model_label(options.model)]
+               s.text, evidence, _candidates_text(s), s.kind, model_label(options.model), *metadata]
         row += [f"{s.all_scores[t]:.4f}" for t in technique_columns]
         writer.writerow([_cell(value, options.csv_raw) for value in row])
     return buffer.getvalue()
+
+
+def _metadata_cells(result: DocumentResult) -> list[str]:
+    """The title, author, date and source of a document, empty strings where unknown."""
+    info = result.metadata.to_dict() if result.metadata is not None else {}
+    return [info.get(column) or "" for column in _METADATA_COLUMNS]
 
 
 def text_document(result: DocumentResult, index: int, options: WriterOptions) -> str:
@@ -147,6 +158,8 @@ def text_document(result: DocumentResult, index: int, options: WriterOptions) ->
     lines = [] if index == 0 else [""]
     lines.append(f"== {visible(quoted_name(result.document))}: {len(result.sentences)} sentences, "
                  f"{result.flagged} flagged")
+    if about := metadata_line(result.metadata):
+        lines.append(f"   {about}")
     for s in result.sentences:
         marker = ">>" if s.flagged else "  "
         lines.append(f"{marker} {visible(s.text)}")
@@ -168,14 +181,18 @@ def text_document(result: DocumentResult, index: int, options: WriterOptions) ->
 
 
 def summary_document(result: DocumentResult, index: int, options: WriterOptions) -> str:
-    """One tab-separated line per document: name, sentences, flagged, its three commonest techniques.
+    """One tab-separated line per document: name, sentences, flagged, its three commonest
+    techniques, then the title, author, date and source of a web page (empty for plain text).
 
     Only detected techniques are counted; unclear sentences count as flagged, never as a technique.
     """
     counts = Counter(t.technique for s in result.sentences for t in s.techniques)
     top = ",".join(f"{name}:{n}" for name, n in counts.most_common(3))
-    header = "document\tsentences\tflagged\ttop_techniques\n" if index == 0 else ""
-    return header + f"{visible(quoted_name(result.document))}\t{len(result.sentences)}\t{result.flagged}\t{top}\n"
+    header = "\t".join(("document", "sentences", "flagged", "top_techniques", *_METADATA_COLUMNS)) + "\n" \
+        if index == 0 else ""
+    metadata = "".join(f"\t{visible(quoted_name(value))}" for value in _metadata_cells(result))
+    return header + (f"{visible(quoted_name(result.document))}\t{len(result.sentences)}\t{result.flagged}\t{top}"
+                     f"{metadata}\n")
 
 
 _STREAMS: dict[str, tuple[str, Callable[[DocumentResult, int, WriterOptions], str], str]] = {
