@@ -59,10 +59,11 @@ def test_directories_stdin_jsonl_and_csv(tmp_path, tiny_model_path):
     (folder / "nested").mkdir(parents=True)
     (folder / "a.txt").write_text("A calm first article.")
     (folder / "nested" / "b.txt").write_text("A shameful second article!")
-    (folder / "ignored.md").write_text("not scored")
+    (folder / "ignored.pdf").write_text("not scored")
     jsonl = invoke("score", folder, "-m", tiny_model_path, "-f", "jsonl")
-    assert [json.loads(line)["document"] for line in jsonl.output.splitlines()] == [
+    assert [json.loads(line)["document"] for line in jsonl.stdout.splitlines()] == [
         str(folder / "a.txt"), str(folder / "nested" / "b.txt")]
+    assert "skipped 1 file" in jsonl.stderr and "ignored.pdf" in jsonl.stderr
     piped = invoke("score", "-", "-m", tiny_model_path, "-f", "csv", input="One sentence. Two sentences.")
     rows = list(csv.DictReader(io.StringIO(piped.output)))
     assert [r["text"] for r in rows] == ["One sentence.", "Two sentences."]
@@ -175,3 +176,36 @@ def test_every_machine_readable_output_names_the_model(article, tiny_model_path,
     page = tmp_path / "r.html"
     invoke("score", article, "-m", tiny_model_path, "-f", "html", "-o", page)
     assert sha in page.read_text(encoding="utf-8")
+
+
+def test_glob_and_encoding_options(tmp_path, tiny_model_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "legacy.txt").write_bytes("Le café est fermé.".encode("cp1252"))
+    (folder / "page.html").write_text("<html><body><nav>Home</nav></body></html>", encoding="utf-8")
+    (folder / "notes.rtf").write_text("not read", encoding="utf-8")
+    only_text = invoke("score", folder, "--glob", "*.txt", "--glob", "*.rtf", "--encoding", "cp1252",
+                       "-m", tiny_model_path, "-f", "jsonl")
+    assert only_text.exit_code == 0, only_text.stderr
+    records = [json.loads(line) for line in only_text.stdout.splitlines()]
+    assert [r["document"] for r in records] == [str(folder / "legacy.txt"), str(folder / "notes.rtf")]
+    assert records[0]["sentences"][0]["text"] == "Le café est fermé."
+    assert "skipped 1 file" in only_text.stderr and "page.html" in only_text.stderr
+    default = invoke("score", folder, "-m", tiny_model_path, "-f", "jsonl")
+    # UTF-8 by default: the legacy file and the page without an article are both named, the rest scored.
+    assert default.exit_code == 2 and "legacy.txt: not UTF-8 text" in default.stderr
+    assert "page.html: no main text found" in default.stderr and "--encoding cp1252" in default.stderr
+    unknown = invoke("score", folder, "--encoding", "klingon", "-m", tiny_model_path)
+    assert unknown.exit_code == 2 and "unknown encoding 'klingon'" in unknown.stderr
+
+
+def test_every_score_option_is_documented_in_the_readme():
+    from pathlib import Path
+
+    import typer.main
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    command = typer.main.get_command(app).commands["score"]
+    options = [name for param in command.params for name in param.opts if name.startswith("--")]
+    missing = [name for name in options if f"`{name}" not in readme]
+    assert not missing, f"options of 'detector score' missing from README.md: {missing}"
