@@ -38,6 +38,10 @@ svg text{font:13px system-ui,sans-serif;fill:#111}
 """
 
 
+#: Marks a page as this report, so that a folder scored again does not read its old reports as articles.
+REPORT_MARKER = '<meta name="generator" content="detector">'
+
+
 def _definition(technique: str) -> str:
     return get_technique(technique).definition if is_technique(technique) else ""
 
@@ -60,7 +64,7 @@ class HtmlPage:
             for t in TECHNIQUES
         )
         return (
-            f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n{REPORT_MARKER}\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(self.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
             f"<header><h1>{escape(self.title)}</h1>\n"

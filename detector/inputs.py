@@ -156,6 +156,7 @@ def _walk_files(folder: Path, patterns: Sequence[str]) -> list[Path]:
 
     found: list[Path] = []
     unmatched: list[str] = []
+    reports: list[str] = []
 
     def unreadable(error: OSError) -> None:
         warnings.warn(f"skipped {_printable_name(str(error.filename))}: cannot read the folder "
@@ -171,17 +172,40 @@ def _walk_files(folder: Path, patterns: Sequence[str]) -> list[Path]:
             if not os.path.isfile(os.path.join(top, f)):
                 continue
             relative = Path(top, f).relative_to(folder).as_posix()
-            if _matches(relative, patterns):
+            if not _matches(relative, patterns):
+                if not f.startswith("."):
+                    unmatched.append(relative)
+            elif _format_of(Path(f), None) == "html" and _is_report(Path(top, f)):
+                reports.append(relative)
+            else:
                 found.append(Path(top, f))
-            elif not f.startswith("."):
-                unmatched.append(relative)
     if unmatched:
-        examples = ", ".join(_printable_name(u) for u in sorted(unmatched)[:_EXAMPLES_SHOWN])
-        more = ", ..." if len(unmatched) > _EXAMPLES_SHOWN else ""
-        warnings.warn(f"skipped {len(unmatched)} file{'s' if len(unmatched) != 1 else ''} in "
-                      f"{_printable_name(str(folder))} that match none of {', '.join(patterns)} "
-                      f"({examples}{more}); --glob PATTERN names the files to read", stacklevel=3)
+        _warn_skipped(unmatched, "file", folder, f"that match none of {', '.join(patterns)}",
+                      "--glob PATTERN names the files to read")
+    if reports:
+        _warn_skipped(reports, "report", folder, "made by detector", "name a file directly to read it")
     return sorted(found)
+
+
+def _warn_skipped(names: list[str], noun: str, folder: Path, why: str, advice: str) -> None:
+    """One warning line for the files of ``folder`` left out: how many, why, a few examples, what to do."""
+    import warnings
+
+    shown = ", ".join(_printable_name(n) for n in sorted(names)[:_EXAMPLES_SHOWN])
+    more = ", ..." if len(names) > _EXAMPLES_SHOWN else ""
+    warnings.warn(f"skipped {len(names)} {noun}{'s' if len(names) != 1 else ''} in {_printable_name(str(folder))} "
+                  f"{why} ({shown}{more}); {advice}", stacklevel=4)
+
+
+def _is_report(path: Path) -> bool:
+    """Whether an HTML file is a report this tool wrote (its head carries the report's marker)."""
+    from .html_page import REPORT_MARKER
+
+    try:
+        with open(path, "rb") as fh:
+            return REPORT_MARKER.encode() in fh.read(1024)
+    except OSError:
+        return False  # reading it will report the problem
 
 
 def _printable_name(name: str) -> str:

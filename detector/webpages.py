@@ -159,14 +159,19 @@ _HEADING_CLOSE = re.compile(r"[ \t]+#+[ \t]*$")
 _BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!~|<>])")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_CODE_SPAN = re.compile(r"(`+)(.{1,1000}?)\1")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^()]*\)")
 _LINK = re.compile(r"\[([^\[\]]+)\](?:\([^()]*\)|\[[^\[\]]*\])")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
-_EMPHASIS = re.compile(r"\*(?=[^\s*])(.+?)(?<=[^\s*])\*|(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])")
+# Emphasis spans at most 300 characters: an opening mark without its closing one is then looked
+# for a bounded distance, so a long line full of stray marks costs linear time, not quadratic.
+_SPAN = r"(.{1,300}?)"
+_NESTING = 8
+_STRONG = re.compile(r"(\*\*|__)(?=\S)" + _SPAN + r"(?<=\S)\1")
+_STRIKE = re.compile(r"~~(?=\S)" + _SPAN + r"(?<=\S)~~")
+_EMPHASIS = re.compile(r"\*(?=[^\s*])" + _SPAN + r"(?<=[^\s*])\*|(?<![\w_])_(?=[^\s_])" + _SPAN
+                       + r"(?<=[^\s_])_(?![\w_])")
 # Text that must come out as it is (escaped characters, code spans) waits behind a numbered
 # placeholder while the markup around it is removed; NUL never survives into the input.
 _PLACEHOLDER = re.compile("\x00(\\d+)\x00")
@@ -233,11 +238,13 @@ def _inline(line: str, kept: list[str]) -> str:
     line = _AUTOLINK.sub(lambda m: keep(m.group(1)), line)
     line = _TAG.sub("", line)
     line = _IMAGE.sub(r"\1", line)
-    # A link's text may itself hold a link or emphasis: strip until nothing changes.
+    # A link's text may itself hold a link or emphasis: strip again until nothing changes (a
+    # few levels: deeper nesting is not prose, and each pass costs a scan of the line).
     for pattern, replacement in ((_LINK, r"\1"), (_STRONG, r"\2"), (_STRIKE, r"\1")):
-        previous = None
-        while previous != line:
-            previous, line = line, pattern.sub(replacement, line)
+        for _ in range(_NESTING):
+            line, found = pattern.subn(replacement, line)
+            if not found:
+                break
     line = _EMPHASIS.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), line)
     stripped = line.strip()
     if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:

@@ -159,7 +159,7 @@ def text_document(result: DocumentResult, index: int, options: WriterOptions) ->
     lines.append(f"== {visible(quoted_name(result.document))}: {len(result.sentences)} sentences, "
                  f"{result.flagged} flagged")
     if about := metadata_line(result.metadata):
-        lines.append(f"   {about}")
+        lines.append(f"-- {about}")
     for s in result.sentences:
         marker = ">>" if s.flagged else "  "
         lines.append(f"{marker} {visible(s.text)}")

@@ -211,3 +211,15 @@ def test_html_files_are_problems_when_they_hold_no_article(tmp_path):
 def test_urls_are_inputs_fetched_when_read(tmp_path):
     [url] = find_inputs(["https://news.example/story"])
     assert (url.name, url.path, url.kind, url.is_corpus) == ("https://news.example/story", None, "url", False)
+
+
+def test_a_folder_scored_again_does_not_read_its_old_reports(tmp_path):
+    from detector.html_page import HtmlPage
+
+    page = HtmlPage()
+    (tmp_path / "report.html").write_text(page.start() + page.finish(), encoding="utf-8")
+    (tmp_path / "story.txt").write_text("A story.", encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"skipped 1 report in .* made by detector \(report\.html\)"):
+        assert [Path(i.name).name for i in find_inputs([str(tmp_path)])] == ["story.txt"]
+    # Named directly, it is read like any page.
+    assert find_inputs([str(tmp_path / "report.html")])[0].kind == "html"
