@@ -195,7 +195,8 @@ def score(
     fingerprint = None
     if resumable:
         options = {"all_scores": all_scores, "explain": explain, "text_column": text_column,
-                   "sensitivity": sensitivity, "min_score": min_score, "voice": voice, "encoding": encoding}
+                   "sensitivity": sensitivity, "min_score": min_score, "voice": voice, "encoding": encoding,
+                   "input_format": input_format}
         fingerprint = run_fingerprint([(i.name, i.path) for i in inputs], options,
                                       {"source": str(detector.source), "metadata": detector.metadata})
     # Documents already written, counted in input order: names may repeat, positions do not.

@@ -144,8 +144,16 @@ def test_help_and_techniques_do_not_import_heavy_modules():
     code = ("import sys\nfrom typer.testing import CliRunner\nfrom detector.cli import app\n"
             "r = CliRunner()\nassert r.invoke(app, ['--help']).exit_code == 0\n"
             "assert r.invoke(app, ['techniques']).exit_code == 0\n"
-            "heavy = [m for m in ('sklearn', 'nltk', 'numpy', 'scipy') if m in sys.modules]\n"
+            "heavy = [m for m in ('sklearn', 'nltk', 'numpy', 'scipy', 'trafilatura', 'lxml') if m in sys.modules]\n"
             "assert not heavy, heavy\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_text_inputs_do_not_load_the_web_page_reader(article):
+    # trafilatura and lxml load only when an HTML file or a URL is read.
+    code = ("import sys\nfrom detector.inputs import find_inputs, read_inputs\n"
+            f"docs = list(read_inputs(find_inputs([{str(article)!r}]), print))\n"
+            "assert docs and 'trafilatura' not in sys.modules and 'lxml' not in sys.modules\n")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
