@@ -457,3 +457,12 @@ def test_stray_markup_on_a_long_line_costs_linear_time():
     for mark in ("*", "_", "**", "~~", "`"):
         strip_markdown(f"{mark}a " * 20_000)
     assert time.monotonic() - started < 15
+
+
+def test_the_example_page_reads_as_the_example_article():
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    page = document_from_html((examples / "article.html").read_bytes(), name="article.html")
+    article = (examples / "article.txt").read_text(encoding="utf-8").strip()
+    # Menus, the newsletter box, the most-read list and the footer are gone; every paragraph is kept.
+    assert page.text == article
+    assert page.metadata.author == "Ines Darrow" and page.metadata.date == "2026-11-24"
