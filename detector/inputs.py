@@ -279,15 +279,17 @@ def _read_web_document(item: Input, encoding: str | None, timeout: float | None)
             document = webpages.document_from_html(_read_whole(item), name=item.name, source=source,
                                                    encoding=encoding)
         else:
-            document = webpages.document_from_markdown(_read_text(item, encoding or "utf-8"), name=item.name,
-                                                       source=source)
+            text = decode_text(_read_whole(item), encoding or "utf-8")
+            if isinstance(text, ReadError):
+                raise _Unreadable(text.message)
+            document = webpages.document_from_markdown(text, name=item.name, source=source)
     except WebPageError as exc:
         raise _Unreadable(str(exc)) from None
     return InputDocument(document.id, document.text, metadata=document.metadata)
 
 
 def _read_whole(item: Input) -> bytes:
-    """The bytes of a file read at once (HTML), or of standard input; both at most ``STDIN_LIMIT``."""
+    """The bytes of a file read at once (HTML, Markdown), or of standard input; at most ``STDIN_LIMIT``."""
     if item.path is None:
         return _read_stdin()
     try:

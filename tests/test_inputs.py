@@ -223,3 +223,15 @@ def test_a_folder_scored_again_does_not_read_its_old_reports(tmp_path):
         assert [Path(i.name).name for i in find_inputs([str(tmp_path)])] == ["story.txt"]
     # Named directly, it is read like any page.
     assert find_inputs([str(tmp_path / "report.html")])[0].kind == "html"
+
+
+def test_html_and_markdown_files_over_the_limit_are_problems(tmp_path, monkeypatch):
+    from detector import inputs as sources
+
+    monkeypatch.setattr(sources, "STDIN_LIMIT", 100)
+    for name in ("big.md", "big.html"):
+        (tmp_path / name).write_text("word " * 100, encoding="utf-8")
+    documents, problems = _read([tmp_path / "big.md", tmp_path / "big.html"])
+    assert documents == [] and [p.split(": ")[0] for p in problems] == [str(tmp_path / "big.md"),
+                                                                         str(tmp_path / "big.html")]
+    assert all("more than a web page holds" in p for p in problems)
