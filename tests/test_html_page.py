@@ -155,3 +155,23 @@ def test_chromium_renders_the_highlights_and_the_chart(tmp_path, tiny_model_path
     targets = {bytes(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in used}
     painted = sum(1 for row in rows for x in range(0, width * channels, channels) if row[x:x + 3] in targets)
     assert targets and painted > 500, "the highlighted sentence's colour does not appear in the rendered page"
+
+
+def test_a_web_page_s_metadata_heads_its_section():
+    from detector.results import DocumentInfo
+
+    def section(info, name="https://news.example/a"):
+        page = render([DocumentResult(name, RESULT.sentences, TEXT, metadata=info)], "html")
+        return page[page.index('<section class="document"'):page.index('<div class="article">')]
+
+    head = section(DocumentInfo("Budget <b>vote</b>", "Ann Lee", "2026-01-02", "https://news.example/a?x=1&y=2"))
+    assert "<h2>Budget &lt;b&gt;vote&lt;/b&gt;</h2>" in head  # the page's title, escaped
+    assert ('by Ann Lee · <time>2026-01-02</time> · source: <a href="https://news.example/a?x=1&amp;y=2" '
+            'rel="noopener noreferrer">') in head
+    # Only web addresses become links; a path, or a script URL, is shown as text.
+    assert "<a " not in section(DocumentInfo(source="saved/page.html"), "saved/page.html")
+    assert "<a " not in section(DocumentInfo(source="javascript:alert(1)"))
+    # With a title, the document's own name is still shown when it is not the source.
+    assert "saved/page.html · by Ann" in section(DocumentInfo("T", "Ann", None, "https://x.example"), "saved/page.html")
+    plain = render([RESULT], "html")
+    assert "<h2>budget.txt</h2>" in plain and 'class="meta source"' not in plain

@@ -37,3 +37,19 @@ def test_text_view_summarises_each_document():
     assert "a.txt: 2 sentences, 1 flagged" in text
     assert ">> Shameful plan!" in text and "loaded_language 0.91" in text
     assert "empty.txt: 0 sentences, 0 flagged" in text
+
+
+def test_metadata_from_a_page_is_safe_in_every_view():
+    from detector.results import DocumentInfo
+
+    hostile = DocumentInfo("=HYPERLINK(\"http://evil.example\")", "Ann\tLee\x1b[2J", "2026-01-02", "page.html")
+    results = [DocumentResult("page.html", RESULTS[0].sentences, metadata=hostile), RESULTS[1]]
+    rows = list(csv.DictReader(io.StringIO(render(results, "csv"))))
+    assert rows[0]["title"] == "'=HYPERLINK(\"http://evil.example\")"  # not run as a formula
+    assert rows[0]["date"] == "2026-01-02" and rows[0]["source"] == "page.html"
+    text = render(results, "text")
+    assert "\x1b" not in text and '-- title: =HYPERLINK' in text and '"Ann\\tLee\\u001b[2J"' in text
+    assert text.count("\n-- ") == 1  # the plain-text document has no metadata line
+    summary = render(results, "summary").splitlines()
+    assert len(summary) == 3 and all(line.count("\t") == 7 for line in summary)
+    assert summary[2].endswith("\t\t\t\t")  # plain text: empty metadata columns
