@@ -175,3 +175,17 @@ def test_a_web_page_s_metadata_heads_its_section():
     assert "saved/page.html · by Ann" in section(DocumentInfo("T", "Ann", None, "https://x.example"), "saved/page.html")
     plain = render([RESULT], "html")
     assert "<h2>budget.txt</h2>" in plain and 'class="meta source"' not in plain
+
+
+@pytest.mark.slow
+def test_chromium_shows_a_web_page_s_title_and_source(tmp_path, tiny_model_path):
+    from pathlib import Path
+
+    saved = Path(__file__).resolve().parents[1] / "examples" / "article.html"
+    page = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["score", str(saved), "--model", str(tiny_model_path), "-f", "html", "-o", str(page)])
+    assert result.exit_code == 0, result.output
+    dom = _run_chromium(tmp_path, "--dump-dom", page.as_uri()).stdout.decode("utf-8", "replace")
+    assert "<h2>Harbour Plan Vote Set for Thursday as Residents Divide</h2>" in dom
+    assert "by Ines Darrow" in dom and "<time>2026-11-24</time>" in dom and f"source: {saved}" in dom
+    assert "The Kestrel Gazette" not in dom.split("<main>")[1]  # the site's furniture is not in the article
