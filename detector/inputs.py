@@ -229,8 +229,10 @@ def read_inputs(inputs: Sequence[Input], on_problem: Callable[[ReadProblem], Non
     """
     if encoding is not None:
         check_encoding(encoding)
-    if timeout is not None and not timeout > 0:
-        raise DetectorError(f"the timeout must be a positive number of seconds, not {timeout}")
+    if timeout is not None:
+        from .webpages import check_timeout
+
+        check_timeout(timeout)
     return _read_all(inputs, on_problem, text_column, id_column, encoding, timeout)
 
 

@@ -24,7 +24,7 @@ from .results import DocumentInfo
 
 __all__ = [
     "document_from_html", "document_from_markdown", "document_from_url", "strip_markdown", "fetch_page",
-    "FetchedPage", "MAX_PAGE_BYTES", "DEFAULT_TIMEOUT", "MIN_WORDS",
+    "check_timeout", "FetchedPage", "MAX_PAGE_BYTES", "DEFAULT_TIMEOUT", "MIN_WORDS",
 ]
 
 #: A fetched page larger than this is refused: no article needs more, and memory stays bounded.
@@ -324,8 +324,7 @@ def fetch_page(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = M
     parts = urllib.parse.urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise WebPageError("not an http or https URL")
-    if timeout <= 0:
-        raise WebPageError(f"the timeout must be a positive number of seconds, not {timeout}")
+    check_timeout(timeout)
     request = urllib.request.Request(url, headers={
         "User-Agent": _user_agent(),
         "Accept": "text/html,application/xhtml+xml;q=0.9,text/markdown;q=0.5,text/plain;q=0.4",
@@ -375,6 +374,19 @@ def fetch_page(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = M
         raise WebPageError(f"cannot fetch ({type(exc).__name__}: {exc})") from None
     except ValueError as exc:  # a URL that urllib cannot parse (a bad port, a bad IPv6 literal)
         raise WebPageError(f"not a valid URL ({exc})") from None
+
+
+def check_timeout(timeout: float) -> float:
+    """``timeout`` if it is a usable number of seconds (more than 0, at most a day).
+
+    Raises ``WebPageError`` otherwise, for NaN and infinity too, which sockets cannot take.
+    """
+    if not 0 < timeout <= _MAX_TIMEOUT:
+        raise WebPageError(f"the timeout must be a positive number of seconds, at most a day, not {timeout}")
+    return timeout
+
+
+_MAX_TIMEOUT = 86_400
 
 
 def _size(n: int) -> str:

@@ -197,8 +197,9 @@ def test_encoding_applies_to_csv_and_markdown_and_is_checked_at_once(tmp_path):
     assert doc.metadata.source == str(notes)
     with pytest.raises(DetectorError, match="unknown encoding 'klingon'"):
         read_inputs(find_inputs([str(table)]), print, encoding="klingon")  # before anything is read
-    with pytest.raises(DetectorError, match="timeout must be a positive number"):
-        read_inputs([], print, timeout=-1)
+    for timeout in (-1, 0, float("nan"), float("inf")):
+        with pytest.raises(DetectorError, match="timeout must be a positive number"):
+            read_inputs([], print, timeout=timeout)
 
 
 def test_html_files_are_problems_when_they_hold_no_article(tmp_path):
