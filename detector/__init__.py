@@ -13,17 +13,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.2.0"
+#: The name to install the package by (``pip install propaganda-detector``); the import name
+#: and the command stay ``detector``.
+DISTRIBUTION = "propaganda-detector"
 
 __all__ = [
-    "Detector", "train", "read_corpus", "evaluate", "Document", "LabelledSpan",
+    "Detector", "train", "train_shipped", "read_corpus", "evaluate", "Document", "LabelledSpan",
     "InputDocument", "find_inputs", "read_inputs", "render", "get_writer",
     "SentenceResult", "TechniqueScore", "Evidence", "DocumentResult", "DocumentInfo", "DetectorError", "DataError",
-    "ModelError", "WebPageError", "TECHNIQUES", "TECHNIQUE_IDS", "split_sentences", "__version__",
+    "ModelError", "WebPageError", "TECHNIQUES", "TECHNIQUE_IDS", "split_sentences", "DISTRIBUTION", "__version__",
 ]
 
 _LAZY = {
     "Detector": "detector.scoring",
     "train": "detector.training",
+    "train_shipped": "detector.training",
     "InputDocument": "detector.inputs",
     "find_inputs": "detector.inputs",
     "read_inputs": "detector.inputs",
@@ -56,7 +60,7 @@ if TYPE_CHECKING:
     from .scoring import Detector
     from .segmentation import split_sentences
     from .taxonomy import TECHNIQUE_IDS, TECHNIQUES
-    from .training import train
+    from .training import train, train_shipped
     from .writers import get_writer, render
 
 

@@ -10,16 +10,44 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection, Sequence
 
-from .results import DocumentInfo, DocumentResult
+from .results import DocumentInfo, DocumentResult, SentenceResult
 from .taxonomy import TECHNIQUES
+from .taxonomy import short_code as short_code  # the views' technique codes are defined with the taxonomy
 
-# Light backgrounds, each with black text above WCAG AA contrast (4.5:1).
-_COLOURS = (
-    "#ffd6a5", "#caffbf", "#9bf6ff", "#ffc6ff", "#fdffb6", "#bdb2ff", "#ffadad", "#d0f4de",
-    "#e4c1f9", "#a9def9", "#fcf6bd", "#ff99c8", "#c7f9cc", "#f1c0e8", "#d9ed92",
-)
-COLOUR_OF = {t.id: _COLOURS[i % len(_COLOURS)] for i, t in enumerate(TECHNIQUES)}
+# One colour per technique, for the HTML page and the terminal view alike.  Each is a mid-tone:
+# dark text (TEXT_ON_COLOUR) on it reaches WCAG AA contrast (4.5:1), and as an underline on the
+# white page it reaches the 3:1 that WCAG asks of non-text marks.  Every pair differs by at least
+# 10 in CIEDE2000, so no two techniques look alike (tests/test_display.py checks all three).
+PALETTE: dict[str, str] = {
+    "loaded_language": "#ed6838",
+    "name_calling": "#e0569f",
+    "fear_appeal": "#987ff8",
+    "unsupported_speculation": "#369e98",
+    "exaggeration": "#b98a14",
+    "doubt": "#5a92ee",
+    "flag_waving": "#ee4d5a",
+    "causal_oversimplification": "#759f31",
+    "black_and_white": "#919191",
+    "appeal_to_authority": "#b48a62",
+    "slogan": "#ca6fd9",
+    "thought_terminating_cliche": "#87956e",
+    "whataboutism": "#33a55f",
+    "bandwagon": "#2b9cc9",
+    "repetition": "#bc8190",
+}
+#: The text colour drawn on a technique's colour (evidence highlights, badges).
+TEXT_ON_COLOUR = "#111111"
+#: The colour of a technique a model knows but the taxonomy does not (a model trained on other labels).
+OTHER_COLOUR = "#a3a3a3"
+COLOUR_OF = {t.id: PALETTE[t.id] for t in TECHNIQUES}
+
+
+def colour_of(technique: str) -> str:
+    """The technique's colour; ``OTHER_COLOUR`` for an id outside the taxonomy."""
+    return PALETTE.get(technique, OTHER_COLOUR)
+
 
 # C0 and C1 control characters other than tab and newline: escape sequences in a text or a
 # file name could clear the screen, set the title or write the clipboard.
@@ -59,9 +87,17 @@ def model_label(model: dict | None) -> str:
     return f"{name} (detector {model.get('version')}, {model.get('sensitivity')})"
 
 
-def short_code(technique: str) -> str:
-    """A two-to-three letter code shown in badges, so highlights are not told apart by colour alone."""
-    return "".join(part[0] for part in technique.split("_")).upper()[:3]
+def aligned_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Collection[int] = ()) -> str:
+    """Rows as plain-text columns padded to their widest cell, two spaces apart.
+
+    Columns whose index is in ``right`` (counts) are right-aligned; lines carry no trailing spaces.
+    """
+    table = [header, *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    lines = ("  ".join(cell.rjust(width) if i in right else cell.ljust(width)
+                       for i, (cell, width) in enumerate(zip(cells, widths, strict=True))).rstrip()
+             for cells in table)
+    return "\n".join(lines) + "\n"
 
 
 def document_text(result: DocumentResult) -> str:
@@ -74,3 +110,27 @@ def document_text(result: DocumentResult) -> str:
     for s in result.sentences:
         chars[s.start:s.end] = s.text
     return "".join(chars)
+
+
+def evidence_segments(sentence: SentenceResult) -> list[tuple[int, int, tuple[int, ...]]]:
+    """The sentence cut where evidence starts or ends: ``(start, end, techniques)`` per piece.
+
+    Offsets count from the start of the sentence; ``techniques`` holds the positions (in
+    ``sentence.techniques``) of every technique whose evidence covers the piece, in that order,
+    so a word that is evidence for two techniques is shown as evidence for both.
+    """
+    length = len(sentence.text)
+    cuts = {0, length}
+    spans = []
+    for i, t in enumerate(sentence.techniques):
+        for e in t.evidence or ():
+            start, end = max(e.start - sentence.start, 0), min(e.end - sentence.start, length)
+            if start < end:
+                spans.append((start, end, i))
+                cuts.update((start, end))
+    edges = sorted(cuts)
+    out = []
+    for start, end in zip(edges, edges[1:], strict=False):
+        covering = tuple(sorted({i for a, b, i in spans if a <= start and end <= b}))
+        out.append((start, end, covering))
+    return out

@@ -24,7 +24,8 @@ from .taxonomy import PTC_LABELS, TECHNIQUE_IDS, is_technique
 
 __all__ = [
     "LabelledSpan", "Document", "FORMATS", "read_corpus", "read_jsonl", "read_table", "read_ptc", "infer_format",
-    "corpus_fingerprint", "CorpusSummary", "summarise_corpus", "gold_matrix",
+    "corpus_fingerprint", "CorpusSummary", "summarise_corpus", "gold_matrix", "document_record",
+    "predicted_document",
 ]
 
 FORMATS = ("jsonl", "csv", "tsv", "ptc")
@@ -135,14 +136,29 @@ def _unknown_technique(name: object) -> str:
 _METADATA_KEYS = frozenset({"topic", "register", "side", "source", "record", "licence", "part", "metadata"})
 
 
+def _unknown_key_hint(record: dict, unknown: list[str]) -> str:
+    """What a record with unknown keys probably is, and how to turn it into training data."""
+    keys = set(record)
+    if "data" in keys and ({"annotations", "predictions", "completions"} & keys):
+        return " (this looks like a Label Studio task: convert it with `detector import labelstudio`)"
+    if "entities" in keys or any(isinstance(record.get(k), list) and all(isinstance(x, list) for x in record[k])
+                                 for k in ("label", "labels") if k in keys):
+        return " (this looks like a doccano export: convert it with `detector import doccano`)"
+    if "document" in keys and "sentences" in keys:
+        return (" (this looks like `detector score` output, which holds predictions: write them with "
+                "`detector score --format training` to correct and train on them)")
+    if {"labels", "label", "techniques", "technique"} & set(unknown):
+        return " (technique labels go in 'spans': [{\"start\", \"end\", \"technique\"}])"
+    return ""
+
+
 def _parse_jsonl_record(record: dict, path: Path, lineno: int) -> Document:
     def fail(message: str) -> DataError:
         return DataError(message, str(path), lineno)
 
     unknown = sorted(set(record) - {"id", "text", "spans"} - _METADATA_KEYS)
     if unknown:
-        hint = " (technique labels go in 'spans': [{\"start\", \"end\", \"technique\"}])" \
-            if {"labels", "label", "techniques"} & set(unknown) else ""
+        hint = _unknown_key_hint(record, unknown)
         raise fail(f"unknown key {unknown[0]!r}; a record has 'id', 'text' and 'spans'{hint}")
     text = record.get("text")
     if not isinstance(text, str):
@@ -166,6 +182,42 @@ def _parse_jsonl_record(record: dict, path: Path, lineno: int) -> Document:
             raise fail(f"span {i}: {_unknown_technique(technique)}")
         spans.append(LabelledSpan(start, end, technique))
     return Document(str(doc_id), text, tuple(spans))
+
+
+def document_record(document: Document, metadata: dict | None = None) -> dict:
+    """The native JSONL record of a document, ``{"id", "text", "spans"}``: what ``read_jsonl`` reads.
+
+    ``metadata`` (any JSON object) is kept under the ``metadata`` key, which training ignores.
+    """
+    record: dict = {"id": document.id, "text": document.text,
+                    "spans": [{"start": s.start, "end": s.end, "technique": s.technique} for s in document.spans]}
+    if metadata:
+        record["metadata"] = metadata
+    return record
+
+
+def predicted_document(result: dict, text: str, offset: int = 0) -> Document:
+    """A scored document's predictions as labels: the ``Document`` to correct and train on.
+
+    ``result`` is the JSON object of a scored document (``DocumentResult.to_dict``) and
+    ``text`` the text it was scored on, which starts ``offset`` characters into the file (a
+    part of a large file).  Every evidence phrase of a detected technique becomes a span of
+    that technique; a technique detected without evidence (the results were not explained,
+    or no word stood out) spans its whole sentence, so no detection is lost.  Unclear
+    sentences give no span: they named no technique.
+    """
+    spans: dict[LabelledSpan, None] = {}
+    for sentence in result["sentences"]:
+        for technique in sentence["techniques"]:
+            phrases = technique.get("evidence") or [sentence]
+            for phrase in phrases:
+                start, end = phrase["start"] - offset, phrase["end"] - offset
+                if not 0 <= start < end <= len(text):
+                    raise DataError(f"a prediction at {phrase['start']}-{phrase['end']} falls outside the text "
+                                    f"(length {len(text)}, offset {offset})", str(result["document"]))
+                spans[LabelledSpan(start, end, technique["technique"])] = None
+    doc_id = str(result["document"]) if not offset else f"{result['document']}@{offset}"
+    return Document(doc_id, text, tuple(sorted(spans, key=lambda s: (s.start, s.end))))
 
 
 def read_jsonl(path: Path) -> list[Document]:
@@ -197,12 +249,7 @@ def read_table(path: Path, delimiter: str = ",") -> list[Document]:
             errors.append(DataError(row.message, str(path), row.line))
             continue
         if isinstance(row, TableHeader):
-            missing = [c for c in ("text", "labels") if c not in row.columns]
-            if missing:
-                raise DataError(
-                    f"missing column(s) {', '.join(missing)}; the header must name 'text' and 'labels'",
-                    str(path), 1,
-                )
+            _check_table_header(row.columns, path)
             continue
         text = row.get("text") or ""
         if not text.strip():
@@ -222,6 +269,27 @@ def read_table(path: Path, delimiter: str = ",") -> list[Document]:
     if not documents:
         raise DataError("no rows in the file", str(path))
     return documents
+
+
+# Columns that look like technique labels under another name: a file with one of them and no
+# 'labels' column would otherwise fail with a bare "missing column".
+_LABEL_LIKE_COLUMNS = ("label", "technique", "techniques", "tags", "tag")
+
+
+def _check_table_header(columns: Sequence[str], path: Path) -> None:
+    if "techniques" in columns and "document" in columns and "text" in columns:
+        raise DataError("this looks like `detector score --format csv` output, which holds predictions, not "
+                        "training labels; write them with `detector score --format training` to correct and "
+                        "train on them", str(path), 1)
+    missing = [c for c in ("text", "labels") if c not in columns]
+    if not missing:
+        return
+    hint = ""
+    label_like = [c for c in columns if c.strip().lower() in _LABEL_LIKE_COLUMNS or c.strip().lower() == "labels"]
+    if "labels" in missing and label_like:
+        hint = f" (technique ids separated by ';' go in a column named 'labels', not {label_like[0]!r})"
+    raise DataError(f"missing column(s) {', '.join(missing)}; the header must name 'text' and 'labels'{hint}",
+                    str(path), 1)
 
 
 def _ptc_label_lines(labels: Path) -> Iterator[tuple[Path, int, str]]:

@@ -16,8 +16,6 @@ the vector table, so memory grows with the number of tokens, never with tokens x
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
@@ -26,76 +24,14 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
-_PIECES = re.compile(r"\w+|[^\w\s]")
-_MAX_WORD = 100  # BERT's own limit: longer "words" become [UNK]
-
-
-class WordPiece:
-    """Greedy longest-match-first WordPiece over a BERT-style uncased vocabulary."""
-
-    def __init__(self, vocab: Sequence[str]) -> None:
-        self.index = {piece: i for i, piece in enumerate(vocab)}
-        self.unknown = self.index.get("[UNK]", 0)
-        self._cache: dict[str, tuple[int, ...]] = {}
-
-    def word_ids(self, word: str) -> tuple[int, ...]:
-        cached = self._cache.get(word)
-        if cached is not None:
-            return cached
-        ids: list[int] = []
-        start = 0
-        if len(word) > _MAX_WORD:
-            ids = [self.unknown]
-            start = len(word)
-        while start < len(word):
-            end = len(word)
-            found = None
-            while start < end:
-                piece = word[start:end] if start == 0 else "##" + word[start:end]
-                found = self.index.get(piece)
-                if found is not None:
-                    break
-                end -= 1
-            if found is None:
-                ids = [self.unknown]
-                break
-            ids.append(found)
-            start = end
-        result = tuple(ids)
-        if len(self._cache) < 100_000:  # bounded: memory stays flat on text with endless new words
-            self._cache[word] = result
-        return result
-
-    def ids(self, text: str) -> list[int]:
-        """Token ids of ``text``: lower-cased, accents stripped, punctuation split off."""
-        out: list[int] = []
-        for word in _PIECES.findall(_normalise(text)):
-            out.extend(self.word_ids(word))
-        return out
-
-    def ids_with_spans(self, text: str) -> list[tuple[int, tuple[int, int]]]:
-        """Token ids of ``text`` with the character span (in ``text``) of the word each came from."""
-        out: list[tuple[int, tuple[int, int]]] = []
-        for match in _PIECES.finditer(text):
-            for word in _PIECES.findall(_normalise(match.group())):
-                out.extend((i, match.span()) for i in self.word_ids(word))
-        return out
-
-
-def _normalise(text: str) -> str:
-    lower = text.lower()
-    if lower.isascii():
-        return lower
-    return "".join(c for c in unicodedata.normalize("NFD", lower) if unicodedata.category(c) != "Mn")
+from .tokens import WordPiece, piece_ids, wordpiece
 
 
 @lru_cache(maxsize=1)
 def _resources() -> tuple[WordPiece, np.ndarray]:
-    data = resources.files("detector").joinpath("data")
-    vocab = data.joinpath("wordpiece_vocab.txt").read_text("utf-8").splitlines()
-    with data.joinpath("token_vectors.npy").open("rb") as fh:
+    with resources.files("detector").joinpath("data/token_vectors.npy").open("rb") as fh:
         vectors = np.load(fh).astype(np.float32)
-    return WordPiece(vocab), vectors
+    return wordpiece(), vectors
 
 
 #: SIF's smoothing constant: tokens far rarer than this share of the text count fully.
@@ -118,10 +54,10 @@ def token_weights(weighting: str = "mean") -> np.ndarray:
 
 def _weight_matrix(texts: Sequence[str], weights: np.ndarray) -> sparse.csr_matrix:
     """Rows of token weights (sentences x vocabulary), normalised to sum to one per row."""
-    tokenizer, vectors = _resources()
+    vectors = _resources()[1]
     indptr, indices = [0], []
-    for text in texts:
-        indices.extend(tokenizer.ids(text))
+    for pieces in piece_ids(texts):
+        indices.extend(pieces)
         indptr.append(len(indices))
     ids = np.asarray(indices, dtype=np.int64)
     data = weights[ids] if len(ids) else np.zeros(0, dtype=np.float32)

@@ -7,7 +7,8 @@ CLI turns these into exit code 2 without a traceback; any other exception is a b
 
 from __future__ import annotations
 
-__all__ = ["DetectorError", "DataError", "ModelError", "WebPageError"]
+__all__ = ["DetectorError", "DataError", "ModelError", "WebPageError", "LimitError", "ColumnError",
+           "MissingExtraError", "missing_extra"]
 
 
 class DetectorError(Exception):
@@ -33,3 +34,30 @@ class ModelError(DetectorError):
 class WebPageError(DetectorError):
     """A web page that yields no text to score: it could not be fetched (network failure,
     HTTP error, timeout, too large), is not a web page, or holds no main text."""
+
+
+class LimitError(DetectorError):
+    """A request over one of the web server's limits (body size, text length)."""
+
+
+class ColumnError(DetectorError, KeyError):
+    """A dataframe column that is missing, or whose name clashes with an output column.
+
+    Also a ``KeyError``, what pandas raises for a missing column.
+    """
+
+    def __str__(self) -> str:
+        # KeyError shows its argument quoted, as a key; this is a sentence.
+        return str(self.args[0]) if self.args else ""
+
+
+class MissingExtraError(DetectorError, ImportError):
+    """A feature needs an optional dependency (an extra) that is not installed."""
+
+
+def missing_extra(extra: str, feature: str) -> MissingExtraError:
+    """The error for ``feature`` used without the ``extra`` it needs, naming the install command."""
+    from . import DISTRIBUTION
+
+    return MissingExtraError(f"{feature} needs the optional {extra!r} dependencies: "
+                             f"pip install '{DISTRIBUTION}[{extra}]'")

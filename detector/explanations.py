@@ -28,6 +28,7 @@ from .embeddings import EmbeddingFeatures
 from .features import WORD_TOKEN as _TOKEN
 from .features import SentenceInput, stem_tokens, word_stem
 from .results import Evidence
+from .tokens import NGRAM_TOKEN, word_ngrams
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
 # Words join a phrase when they carry at least this share of the sentence's strongest word.
@@ -46,7 +47,7 @@ def explain_inputs(estimator, inputs: Sequence[SentenceInput], technique_indices
     features = estimator.features_
     if matrix is None:  # scoring hands over the rows it built; other callers get them built here
         matrix = estimator.feature_matrix(inputs)
-    heads = estimator.technique_classifier_.estimators_
+    coefficients = estimator.heads()[0]
     out: list[dict[int, tuple[Evidence, ...]]] = []
     for row, (x, wanted) in enumerate(zip(inputs, technique_indices, strict=True)):
         explained: dict[int, tuple[Evidence, ...]] = {}
@@ -54,18 +55,11 @@ def explain_inputs(estimator, inputs: Sequence[SentenceInput], technique_indices
             units = _word_units(x.text)
             values = matrix[row]
             for j in wanted:
-                coef = _coefficients(heads[j])
+                coef = coefficients[1 + j]  # row 0 is the any-technique head
                 weights = _unit_weights(features, x.text, values, coef, units)
                 explained[j] = _phrases(x.text, units, weights, top)
         out.append(explained)
     return out
-
-
-def _coefficients(head) -> np.ndarray:
-    coef = getattr(head, "coef_", None)
-    if coef is None:  # a constant head (a label never or always seen in training)
-        return np.zeros(0)
-    return np.asarray(coef).ravel()
 
 
 def _word_units(text: str) -> list[tuple[int, int]]:
@@ -81,7 +75,7 @@ def _word_units(text: str) -> list[tuple[int, int]]:
 def _unit_weights(features, text: str, values, coef: np.ndarray,
                   units: list[tuple[int, int]]) -> np.ndarray:
     weights = np.zeros(len(units))
-    if coef.size == 0 or not units:
+    if not units or not coef.any():  # a constant head (one class in training) has no evidence
         return weights
     starts = np.array([u[0] for u in units])
     ends = np.array([u[1] for u in units])
@@ -141,6 +135,9 @@ def _ngram_spans(vectorizer, text: str):
         for match in _TOKEN.finditer(text):
             yield word_stem(match.group().lower()), match.span()
         return
+    if vectorizer.analyzer is word_ngrams:  # the shared token stream's word 1-2 grams
+        yield from _token_ngrams(NGRAM_TOKEN, True, (1, 2), text)
+        return
     low, high = vectorizer.ngram_range
     if vectorizer.analyzer == "char_wb":
         for match in re.finditer(r"\S+", text):
@@ -153,8 +150,12 @@ def _ngram_spans(vectorizer, text: str):
         return
     # The vectoriser's own token pattern, so evidence sees exactly the tokens the model saw
     # ("workers' rights" gives "workers", not "workers'").
-    pattern = re.compile(vectorizer.token_pattern)
-    tokens = [(m.group().lower() if vectorizer.lowercase else m.group(), m.span()) for m in pattern.finditer(text)]
+    yield from _token_ngrams(re.compile(vectorizer.token_pattern), vectorizer.lowercase, (low, high), text)
+
+
+def _token_ngrams(pattern: re.Pattern[str], lowercase: bool, ngram_range: tuple[int, int], text: str):
+    low, high = ngram_range
+    tokens = [(m.group().lower() if lowercase else m.group(), m.span()) for m in pattern.finditer(text)]
     for n in range(low, high + 1):
         for i in range(len(tokens) - n + 1):
             gram = tokens[i:i + n]

@@ -17,16 +17,26 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import NamedTuple
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+from . import tokens
+from .tokens import NGRAM_TOKEN, WORD_TOKEN, lexicon_matches, lexicon_names, sentence_tokens, stem_tokens, word_stem
+
+__all__ = [
+    "SentenceInput", "document_inputs", "build_features", "FEATURE_GROUPS", "DEFAULT_FEATURE_GROUPS",
+    "TokenTfidf", "LexiconFeatures", "StyleFeatures", "ContextFeatures", "ClaimFeatures", "SentenceText",
+    "lexicon_counts",
+    # Named here for model files that refer to them by this module (and for explanations).
+    "WORD_TOKEN", "lexicon_matches", "lexicon_names", "stem_tokens", "word_stem",
+]
 
 
 class SentenceInput(NamedTuple):
@@ -45,114 +55,14 @@ def document_inputs(sentences: Sequence[str]) -> list[SentenceInput]:
 
 # --------------------------------------------------------------------------- lexicons
 
-_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
-
-
-@dataclass(frozen=True)
-class _Lexicon:
-    words: dict[str, tuple[int, ...]]
-    prefixes: dict[int, dict[str, tuple[int, ...]]]
-    prefix_lengths: tuple[int, ...]
-    phrases: tuple[tuple[int, re.Pattern[str]], ...]
-
-
-@lru_cache(maxsize=1)
-def lexicon_names() -> tuple[str, ...]:
-    """The lexicon categories shipped with the package, in a fixed order."""
-    folder = resources.files("detector").joinpath("data/lexicons")
-    return tuple(sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".txt")))
-
-
-@lru_cache(maxsize=1)
-def _lexicon() -> _Lexicon:
-    folder = resources.files("detector").joinpath("data/lexicons")
-    words: dict[str, list[int]] = {}
-    prefixes: dict[int, dict[str, list[int]]] = {}
-    phrases: list[tuple[int, re.Pattern[str]]] = []
-    for index, name in enumerate(lexicon_names()):
-        entries = [
-            line.strip().lower()
-            for line in folder.joinpath(name + ".txt").read_text("utf-8").splitlines()
-            if line.strip() and not line.startswith("#")
-        ]
-        multi = []
-        for entry in entries:
-            if " " in entry or not _WORD.fullmatch(entry.rstrip("*")):
-                multi.append(re.escape(entry.rstrip("*")) + (r"\w*" if entry.endswith("*") else r"\b"))
-            elif entry.endswith("*"):
-                stem = entry[:-1]
-                prefixes.setdefault(len(stem), {}).setdefault(stem, []).append(index)
-            else:
-                words.setdefault(entry, []).append(index)
-        if multi:
-            phrases.append((index, re.compile(r"\b(?:" + "|".join(multi) + ")")))
-    return _Lexicon(
-        {w: tuple(v) for w, v in words.items()},
-        {n: {s: tuple(v) for s, v in d.items()} for n, d in prefixes.items()},
-        tuple(sorted(prefixes)),
-        tuple(phrases),
-    )
-
-
-# Lexicon counts of recently seen sentences: LexiconFeatures and ContextFeatures both need
-# them for the same batch, and counting is the costliest step of feature extraction.
-_RECENT_COUNTS: dict[str, np.ndarray] = {}
-_RECENT_LIMIT = 20_000
-
 
 def lexicon_counts(texts: Sequence[str]) -> np.ndarray:
     """For each text, how many words or phrases of each lexicon category it contains."""
     out = np.zeros((len(texts), len(lexicon_names())), dtype=np.float64)
     for row, text in enumerate(texts):
-        counts = _RECENT_COUNTS.get(text)
-        if counts is None:
-            if len(_RECENT_COUNTS) >= _RECENT_LIMIT:
-                _RECENT_COUNTS.clear()
-            counts = _RECENT_COUNTS[text] = _count_lexicon(text)
-        out[row] = counts
+        for _, _, i in sentence_tokens(text).lexicon:
+            out[row, i] += 1
     return out
-
-
-def forget_sentence_counts() -> None:
-    """Drop the cached lexicon counts of recent sentences (benchmarks: every pass does real work)."""
-    _RECENT_COUNTS.clear()
-
-
-def lexicon_matches(text: str) -> Iterator[tuple[int, int, int]]:
-    """Every lexicon hit in ``text`` as (start, end, category index), words before phrases."""
-    lex = _lexicon()
-    lower = text.lower()
-    if len(lower) != len(text):  # a rare case-folding that changes length: offsets by word
-        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    for match in _WORD.finditer(lower):
-        for i in _word_categories(match.group()):
-            yield match.start(), match.end(), i
-    for i, pattern in lex.phrases:
-        for match in pattern.finditer(lower):
-            yield match.start(), match.end(), i
-
-
-@lru_cache(maxsize=100_000)
-def _word_categories(token: str) -> tuple[int, ...]:
-    """The lexicon categories a lower-cased word belongs to, whole-word entries before prefixes.
-
-    Cached per word: words repeat far more than sentences do, and trying every prefix length
-    against every word was the costliest step of scoring text that never repeats.
-    """
-    lex = _lexicon()
-    found = list(lex.words.get(token, ()))
-    for n in lex.prefix_lengths:
-        if n > len(token):
-            break
-        found.extend(lex.prefixes[n].get(token[:n], ()))
-    return tuple(found)
-
-
-def _count_lexicon(text: str) -> np.ndarray:
-    counts = np.zeros(len(lexicon_names()), dtype=np.float64)
-    for _, _, i in lexicon_matches(text):
-        counts[i] += 1
-    return counts
 
 
 class LexiconFeatures(TransformerMixin, BaseEstimator):
@@ -170,7 +80,7 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
 
     def column_spans(self, text: str) -> Iterator[tuple[int, int, int]]:
         """The words behind each column: (start, end, category) for every lexicon hit."""
-        return lexicon_matches(text)
+        return iter(lexicon_matches(text))
 
 
 # --------------------------------------------------------------------------- style
@@ -253,8 +163,9 @@ def _content_words(text: str) -> list[str]:
     return [w for w in _CONTENT.findall(text.lower()) if w not in _STOP]
 
 
-def _document_context(document: tuple[str, ...]) -> np.ndarray:
-    """Context rows for every sentence of one document."""
+def _document_context(document: tuple[str, ...], tone: bool = True) -> np.ndarray:
+    """Context rows for every sentence of one document (without ``tone``, the document-tone
+    columns are left at zero: the repetition group does not use them)."""
     words = [_content_words(s) for s in document]
     bigrams = [set(zip(w, w[1:], strict=False)) for w in words]
     seen_words: set[str] = set()
@@ -264,14 +175,16 @@ def _document_context(document: tuple[str, ...]) -> np.ndarray:
     for i in range(len(document) - 1, -1, -1):
         later_words[i] = running & set(words[i])
         running |= set(words[i])
-    lexicon = lexicon_counts(document)
-    names = lexicon_names()
-    tone = [
-        float(np.mean(lexicon[:, names.index(n)] > 0)) if n in names else 0.0
-        for n in ("loaded", "labels", "fear")
-    ]
-    tone.append(float(np.mean(["!" in s for s in document])))
-    tone.append(float(np.mean([any(q in s for q in "\"“”") for s in document])))
+    tone_columns = [0.0] * (len(_CONTEXT_NAMES) - 7)
+    if tone:
+        lexicon = lexicon_counts(document)
+        names = lexicon_names()
+        tone_columns = [
+            float(np.mean(lexicon[:, names.index(n)] > 0)) if n in names else 0.0
+            for n in ("loaded", "labels", "fear")
+        ]
+        tone_columns.append(float(np.mean(["!" in s for s in document])))
+        tone_columns.append(float(np.mean([any(q in s for q in "\"“”") for s in document])))
     n = len(document)
     rows = np.zeros((n, len(_CONTEXT_NAMES)))
     for i, ws in enumerate(words):
@@ -284,7 +197,7 @@ def _document_context(document: tuple[str, ...]) -> np.ndarray:
         rows[i, 4] = i / (n - 1) if n > 1 else 0.0
         rows[i, 5] = float(i == 0)
         rows[i, 6] = math.log1p(n)
-        rows[i, 7:] = tone
+        rows[i, 7:] = tone_columns
         seen_words |= unique
         seen_bigrams |= bigrams[i]
     return rows
@@ -317,7 +230,7 @@ class ContextFeatures(TransformerMixin, BaseEstimator):
         for row, x in enumerate(X):
             key = id(x.document)
             if key not in cache:
-                cache[key] = _document_context(x.document)[:, :self._width()]
+                cache[key] = _document_context(x.document, tone=not self.only_repetition)[:, :self._width()]
             out[row] = cache[key][x.position]
         return out
 
@@ -387,25 +300,28 @@ class ClaimFeatures(_SentenceMeasures):
 # --------------------------------------------------------------------------- assembly
 
 
-WORD_TOKEN = re.compile(r"\w[\w'’-]*")  # the word n-gram vectoriser's token pattern
+class TokenTfidf(TfidfVectorizer):
+    """scikit-learn's TF-IDF vectoriser, with a faster ``transform`` for an analyser function.
 
+    The analysers here read the shared token stream (``detector.tokens``), so counting is one
+    dictionary lookup per n-gram into a flat index list and one sparse matrix per batch; the
+    matrix is identical to the one ``TfidfVectorizer.transform`` builds.
+    """
 
-@lru_cache(maxsize=1)
-def _stemmer():
-    from nltk.stem.snowball import SnowballStemmer  # pure Python, needs no downloaded data
-
-    return SnowballStemmer("english")
-
-
-@lru_cache(maxsize=100_000)
-def word_stem(word: str) -> str:
-    """The Snowball stem of a lower-cased word ("corrupted", "corruption" -> "corrupt")."""
-    return _stemmer().stem(word)
-
-
-def stem_tokens(text: str) -> list[str]:
-    """The stems of a text's words, in order: one feature for every form of a word."""
-    return [word_stem(m.group()) for m in WORD_TOKEN.finditer(text.lower())]
+    def transform(self, raw_documents):
+        if not callable(self.analyzer) or self.binary or isinstance(raw_documents, str):
+            return super().transform(raw_documents)
+        check_is_fitted(self, msg="The TF-IDF vectorizer is not fitted")
+        vocabulary = self.vocabulary_
+        analyse = self.analyzer
+        indptr, indices = [0], []
+        for document in raw_documents:
+            indices.extend([i for i in map(vocabulary.get, analyse(document)) if i is not None])
+            indptr.append(len(indices))
+        counts = sparse.csr_matrix((np.ones(len(indices)), np.asarray(indices, dtype=np.int64),
+                                    np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, len(vocabulary)))
+        counts.sum_duplicates()  # repeated n-grams become counts; indices sorted, as scikit-learn leaves them
+        return self._tfidf.transform(counts, copy=False)
 
 
 class SentenceText(TransformerMixin, BaseEstimator):
@@ -440,15 +356,15 @@ def build_features(
         raise ValueError(f"unknown feature groups {sorted(unknown)}; known: {FEATURE_GROUPS}")
     parts = []
     if "words" in groups:
-        parts.append(("words", Pipeline([
-            ("text", SentenceText()),
-            ("tfidf", TfidfVectorizer(ngram_range=word_ngrams, min_df=2, sublinear_tf=True,
-                                      token_pattern=r"(?u)\b\w[\w'’-]*\b")),
-        ])))
+        # The shared token stream gives the default 1-2 grams; other ranges use the vectoriser's own.
+        words = (TokenTfidf(analyzer=tokens.word_ngrams, min_df=2, sublinear_tf=True) if word_ngrams == (1, 2)
+                 else TfidfVectorizer(ngram_range=word_ngrams, min_df=2, sublinear_tf=True,
+                                      token_pattern=NGRAM_TOKEN.pattern))
+        parts.append(("words", Pipeline([("text", SentenceText()), ("tfidf", words)])))
     if "stems" in groups:
         parts.append(("stems", Pipeline([
             ("text", SentenceText()),
-            ("tfidf", TfidfVectorizer(analyzer=stem_tokens, min_df=2, sublinear_tf=True)),
+            ("tfidf", TokenTfidf(analyzer=stem_tokens, min_df=2, sublinear_tf=True)),
         ])))
     if "chars" in groups:
         parts.append(("chars", Pipeline([

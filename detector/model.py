@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
+from scipy.special import expit
 from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.exceptions import ConvergenceWarning
@@ -35,7 +36,7 @@ from .taxonomy import TECHNIQUE_IDS
 
 __all__ = [
     "TechniqueClassifier", "SENSITIVITIES", "decide", "best_f1_threshold", "best_fbeta_threshold", "fit_platt",
-    "apply_platt", "expected_calibration_error",
+    "apply_platt", "expected_calibration_error", "stack_heads",
 ]
 
 # Progress of fitting is logged at INFO; the CLI shows it on a terminal.
@@ -197,6 +198,8 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
                 self.technique_classifier_.fit(matrix, Y)
             else:
                 self._fit_weighted(matrix, Y, weights)
+        self.coef_, self.intercept_ = stack_heads(self.any_classifier_, self.technique_classifier_.estimators_,
+                                                  matrix.shape[1])
         self.any_threshold_ = 0.5
         self.thresholds_ = np.full(len(self.labels), 0.5)
         self.operating_points_: dict[str, dict] = {}
@@ -287,11 +290,21 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
         """``predict_scores`` for feature rows already built by ``feature_matrix``."""
         if matrix.shape[0] == 0:
             return np.zeros(0), np.zeros((0, len(self.classes_)))
-        any_proba = self.any_classifier_.predict_proba(matrix)[:, -1]
-        if len(self.any_classifier_.classes_) == 1:
-            any_proba = np.full(matrix.shape[0], float(self.any_classifier_.classes_[0]))
-        scores = self._calibrated(np.column_stack([any_proba, self.technique_classifier_.predict_proba(matrix)]))
+        coef, intercept = self.heads()
+        # Every head is a logistic regression: the sixteen of them are one matrix product.
+        logits = np.asarray(matrix @ coef.T) + intercept
+        scores = self._calibrated(expit(logits))
         return scores[:, 0], scores[:, 1:]
+
+    def heads(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every head's weights as one (heads x features) matrix and its intercepts, the
+        any-technique head first, then one per label; a head that saw one class has zero
+        weights and an infinite intercept (its probability is exactly 0 or 1)."""
+        check_is_fitted(self, "features_")
+        if getattr(self, "coef_", None) is None:  # a model written before 0.3 keeps only its heads
+            self.coef_, self.intercept_ = stack_heads(self.any_classifier_, self.technique_classifier_.estimators_,
+                                                      None)
+        return self.coef_, self.intercept_
 
     def predict_proba(self, X: Sequence[SentenceInput]) -> np.ndarray:
         """Per-technique probabilities, shape (n, labels)."""
@@ -309,6 +322,27 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
     def predict_flagged(self, X: Sequence[SentenceInput]) -> np.ndarray:
         """Whether each sentence is flagged as using some technique, shape (n,)."""
         return self.predict_any_proba(X) >= self.any_threshold_
+
+
+def stack_heads(any_head, technique_heads: Sequence, width: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """The heads' coefficients as one (heads x features) matrix and their intercepts.
+
+    A head fitted on one class (scikit-learn's constant predictor) becomes zero weights and an
+    intercept of plus or minus infinity, so its probability stays exactly what it predicted.
+    """
+    heads = [any_head, *technique_heads]
+    if width is None:
+        width = next(int(np.asarray(h.coef_).shape[-1]) for h in heads if hasattr(h, "coef_"))
+    coef = np.zeros((len(heads), width), dtype=np.float64)
+    intercept = np.zeros(len(heads), dtype=np.float64)
+    for k, head in enumerate(heads):
+        if hasattr(head, "coef_"):
+            coef[k] = np.asarray(head.coef_, dtype=np.float64).ravel()
+            intercept[k] = float(np.asarray(head.intercept_).ravel()[0])
+        else:
+            constant = float(np.asarray(getattr(head, "y_", getattr(head, "classes_", [0]))).ravel()[0])
+            intercept[k] = np.inf if constant >= 1 else -np.inf
+    return coef, intercept
 
 
 def _cross_fitted_ece(raw: np.ndarray, truth: np.ndarray, groups: np.ndarray, weights: np.ndarray | None,

@@ -7,6 +7,10 @@ cross-validated metrics) and the fitted estimator.  Two formats, chosen by the s
 * ``.skops`` (skops): loading runs no code; beyond skops' own safe defaults only the exact
   types of a detector model (``MODEL_TYPES``) are accepted, anything else is refused, and the
   loaded object must be a ``TechniqueClassifier``.  Use it to share.
+* ``.npz`` (arrays): the model's numbers as NumPy arrays and its settings as JSON in one zip
+  archive (``model_arrays``), read with pickling disabled: nothing in the file can run code,
+  and it loads fastest.  The shipped model is one.  It holds only the parts of the model
+  that scoring needs (no per-fold estimators), so it cannot be refitted.
 * ``.joblib`` (pickle): fast to load, but unpickling can run arbitrary code, so a joblib file
   is loaded only when it is the model shipped with the package (its SHA-256 ships beside it)
   or the caller says it trusts the file.
@@ -36,24 +40,29 @@ from .errors import ModelError
 
 __all__ = [
     "MODEL_TYPES", "FORMAT_VERSION", "ModelVersionWarning", "load_model", "save_model", "atomic_path",
-    "default_model_path", "file_sha256", "shipped_model_sha256", "is_safe_format",
+    "default_model_path", "is_shipped_model_path", "file_sha256", "shipped_model_sha256", "is_safe_format",
 ]
 
 MAGIC = "detector-model"
 FORMAT_VERSION = 1
-DEFAULT_MODEL_NAME = "default.joblib"
+DEFAULT_MODEL_NAME = "default.npz"
 SAFE_SUFFIX = ".skops"
+ARRAY_SUFFIX = ".npz"
 # The exact type names a .skops model may hold beyond skops' own trusted defaults: the
-# project's estimator, its transformers and the tokeniser function the stem vectoriser uses.
+# project's estimator, its transformers and the analyser functions its vectorisers use
+# (``detector.features.stem_tokens``: the name models written before 0.3 refer to).
 # Anything else (eval, os.system, numpy.load, the project's own loaders) is refused unread.
 MODEL_TYPES = frozenset({
     "detector.model.TechniqueClassifier",
     "detector.features.SentenceText",
+    "detector.features.TokenTfidf",
     "detector.features.LexiconFeatures",
     "detector.features.StyleFeatures",
     "detector.features.ContextFeatures",
     "detector.features.ClaimFeatures",
     "detector.features.stem_tokens",
+    "detector.tokens.stem_tokens",
+    "detector.tokens.word_ngrams",
     "detector.embeddings.EmbeddingFeatures",
 })
 # Bounds that keep a hostile file from exhausting memory: the shipped model is about 6 MB on
@@ -72,6 +81,12 @@ def default_model_path() -> Path:
     package = Path(__file__).resolve().parent
     installed = package / "models" / DEFAULT_MODEL_NAME
     return installed if installed.exists() else package.parent / "models" / DEFAULT_MODEL_NAME
+
+
+def is_shipped_model_path(path: str | Path) -> bool:
+    """True when writing to ``path`` would replace one of the shipped model's files (``default.*``)."""
+    target = Path(path).resolve()
+    return target.parent == default_model_path().resolve().parent and target.stem.lower() == "default"
 
 
 @contextmanager
@@ -99,6 +114,9 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 def save_model(estimator: Any, metadata: dict, path: str | Path) -> None:
     """Write ``estimator`` and its ``metadata`` to ``path`` atomically (``.skops``: the safe format)."""
     payload = {"magic": MAGIC, "format_version": FORMAT_VERSION, "metadata": metadata, "estimator": estimator}
+    if _suffix(path) == ARRAY_SUFFIX:
+        _write_arrays(payload, path)
+        return
     with atomic_path(path) as tmp:
         if is_safe_format(path):
             import zipfile
@@ -110,6 +128,65 @@ def save_model(estimator: Any, metadata: dict, path: str | Path) -> None:
             import joblib
 
             joblib.dump(payload, tmp, compress=3)
+
+
+def _suffix(path: str | Path) -> str:
+    return Path(path).suffix.lower()
+
+
+def _write_arrays(payload: dict, path: str | Path) -> None:
+    import json
+    import zipfile
+
+    import numpy as np
+
+    from .model_arrays import to_arrays
+
+    manifest, arrays = to_arrays(payload["estimator"])
+    header = {"magic": MAGIC, "format_version": FORMAT_VERSION, "metadata": payload["metadata"], "model": manifest}
+    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        archive.writestr("manifest.json", json.dumps(header, ensure_ascii=False, sort_keys=True))
+        for name, array in arrays.items():
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
+            archive.writestr(f"{name}.npy", buffer.getvalue())
+
+
+def _read_arrays(path: Path, data: bytes) -> dict:
+    """The payload of an ``.npz`` model: JSON and numeric arrays only, never a pickle."""
+    import json
+    import zipfile
+
+    import numpy as np
+
+    from .model_arrays import from_arrays
+
+    _check_archive(path, data)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            if "manifest.json" not in names:
+                raise ModelError(f"{path}: not a detector model file (no manifest)")
+            header = json.loads(archive.read("manifest.json").decode("utf-8"))
+            arrays = {}
+            for name in names:
+                if name == "manifest.json":
+                    continue
+                if not name.endswith(".npy") or "/" in name:
+                    raise ModelError(f"{path}: not a detector model file (unexpected member {name!r})")
+                # allow_pickle=False: an object array (a pickle) in the file is refused unread.
+                arrays[name[:-4]] = np.lib.format.read_array(io.BytesIO(archive.read(name)), allow_pickle=False)
+    except ModelError:
+        raise
+    except (zipfile.BadZipFile, ValueError, OSError, UnicodeDecodeError, EOFError) as exc:
+        raise ModelError(f"{path}: not a detector model file ({type(exc).__name__})") from None
+    if not isinstance(header, dict) or header.get("magic") != MAGIC:
+        raise ModelError(f"{path}: not a detector model file")
+    try:
+        estimator = from_arrays(header.get("model"), arrays)
+    except ModelError as exc:
+        raise ModelError(f"{path}: not a detector model file ({exc})") from None
+    return {**header, "estimator": estimator}
 
 
 def file_sha256(path: str | Path) -> str:
@@ -198,8 +275,8 @@ def _read_joblib(path: Path, data: bytes, trusted: bool) -> Any:
 
 
 def is_safe_format(path: str | Path) -> bool:
-    """Whether ``path`` names a model file in the format that loads without running code."""
-    return Path(path).suffix.lower() == SAFE_SUFFIX
+    """Whether ``path`` names a model file in a format that loads without running code."""
+    return _suffix(path) in (SAFE_SUFFIX, ARRAY_SUFFIX)
 
 
 def _minor(version: str) -> str:
@@ -220,7 +297,12 @@ def load_model(path: str | Path, trusted: bool = False) -> tuple[Any, dict]:
     if not path.is_file():
         raise ModelError(f"{path}: no such model file")
     data = _read_bytes(path)
-    payload = _read_skops(path, data) if is_safe_format(path) else _read_joblib(path, data, trusted)
+    if _suffix(path) == ARRAY_SUFFIX:
+        payload = _read_arrays(path, data)
+    elif is_safe_format(path):
+        payload = _read_skops(path, data)
+    else:
+        payload = _read_joblib(path, data, trusted)
     if not isinstance(payload, dict) or payload.get("magic") != MAGIC:
         raise ModelError(f"{path}: not a detector model file")
     if not isinstance(payload.get("estimator"), TechniqueClassifier) or not isinstance(payload.get("metadata"), dict):
@@ -233,7 +315,8 @@ def load_model(path: str | Path, trusted: bool = False) -> tuple[Any, dict]:
         )
     metadata = payload["metadata"]
     written_with = metadata.get("sklearn_version", "?")
-    if _minor(written_with) != _minor(sklearn.__version__):
+    # Arrays mean the same to every scikit-learn version; pickled estimators may not.
+    if _suffix(path) != ARRAY_SUFFIX and _minor(written_with) != _minor(sklearn.__version__):
         warnings.warn(
             f"{path} was written with scikit-learn {written_with}, this is {sklearn.__version__}; "
             "scores may differ slightly, retrain to be sure",

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["ReadError", "TableHeader", "check_encoding", "looks_binary", "undecodable", "decode_text", "read_text",
-           "jsonl_records", "table_rows"]
+           "jsonl_records", "table_rows", "has_lone_surrogate"]
 
 # A CSV field is a whole document; the csv module's default limit (128 KiB) would refuse long ones.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -109,14 +109,15 @@ def jsonl_records(path: Path) -> Iterator[tuple[int, dict | ReadError]]:
             if not isinstance(record, dict):
                 yield number, ReadError("each line must be a JSON object", number)
                 continue
-            if _has_lone_surrogate(record):
+            if has_lone_surrogate(record):
                 yield number, ReadError("the record holds an escaped lone surrogate (\\ud800-\\udfff), "
                                         "which is not text", number)
                 continue
             yield number, record
 
 
-def _has_lone_surrogate(value: object) -> bool:
+def has_lone_surrogate(value: object) -> bool:
+    """Whether ``value`` (a JSON value) holds a lone surrogate: an escape such as ``\\ud800`` that is not text."""
     if isinstance(value, str):
         try:
             value.encode("utf-8")
@@ -124,9 +125,9 @@ def _has_lone_surrogate(value: object) -> bool:
             return True
         return False
     if isinstance(value, dict):
-        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+        return any(has_lone_surrogate(k) or has_lone_surrogate(v) for k, v in value.items())
     if isinstance(value, list):
-        return any(_has_lone_surrogate(v) for v in value)
+        return any(has_lone_surrogate(v) for v in value)
     return False
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
-__all__ = ["DocumentInfo", "Evidence", "TechniqueScore", "SentenceResult", "DocumentResult"]
+__all__ = ["DocumentInfo", "Evidence", "TechniqueScore", "SentenceResult", "DocumentResult", "DocumentSummary"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,10 +173,56 @@ class DocumentResult:
     def flagged(self) -> int:
         return sum(s.flagged for s in self.sentences)
 
+    @property
+    def continued(self) -> bool:
+        """True for a later part of a large file: it continues the result just before it."""
+        return self.offset > 0
+
     def to_dict(self, all_scores: bool = False) -> dict:
         """The JSON object of this document; ``metadata`` appears only when the document has some."""
         out: dict = {"document": self.document}
         if self.metadata is not None:
             out["metadata"] = self.metadata.to_dict()
         out["sentences"] = [s.to_dict(all_scores) for s in self.sentences]
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary:
+    """One document in brief: the shape of every ``--summary`` output.
+
+    ``flagged`` counts flagged sentences, the ``unclear`` ones (flagged, no technique over its
+    threshold) included; ``techniques`` holds, commonest first, each detected technique with
+    the number of sentences that use it (candidates of unclear sentences are not counted).
+    ``metadata`` is the document's title, author, date and source, as in ``DocumentResult``.
+    """
+
+    document: str
+    sentences: int
+    flagged: int
+    unclear: int
+    techniques: tuple[tuple[str, int], ...] = ()
+    metadata: DocumentInfo | None = None
+
+    @classmethod
+    def of(cls, result: DocumentResult) -> DocumentSummary:
+        """The summary of one result (one part, for a large file scored in parts)."""
+        counts = Counter(t.technique for s in result.sentences for t in s.techniques)
+        return cls(result.document, len(result.sentences), result.flagged,
+                   sum(s.unclear for s in result.sentences), tuple(counts.most_common()), result.metadata)
+
+    def merged(self, part: DocumentSummary) -> DocumentSummary:
+        """This summary with a later part of the same document added (the parts share its metadata)."""
+        counts = Counter(dict(self.techniques))
+        counts.update(dict(part.techniques))
+        return DocumentSummary(self.document, self.sentences + part.sentences, self.flagged + part.flagged,
+                               self.unclear + part.unclear, tuple(counts.most_common()),
+                               self.metadata or part.metadata)
+
+    def to_dict(self) -> dict:
+        """The JSON object of this summary; ``metadata`` appears only when the document has some."""
+        out = {"document": self.document, "sentences": self.sentences, "flagged": self.flagged,
+               "unclear": self.unclear, "techniques": dict(self.techniques)}
+        if self.metadata is not None:
+            out["metadata"] = self.metadata.to_dict()
         return out

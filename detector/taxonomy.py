@@ -20,6 +20,16 @@ class Technique:
     description: str
     example: str
 
+    @property
+    def code(self) -> str:
+        """The short code that badges and tags in the views show for this technique (``LL``)."""
+        return short_code(self.id)
+
+    def to_dict(self) -> dict[str, str]:
+        """The record of ``detector techniques --json`` and the web API's ``/techniques``."""
+        return {"id": self.id, "code": self.code, "name": self.name, "definition": self.definition,
+                "description": self.description, "example": self.example}
+
 
 TECHNIQUES: tuple[Technique, ...] = (
     Technique(
@@ -184,6 +194,38 @@ def get_technique(technique_id: str) -> Technique:
         ) from None
 
 
+def short_code(technique_id: str) -> str:
+    """A two-to-three letter code for a technique id: the initials of its words (``loaded_language``: ``LL``).
+
+    The views show it beside a technique's colour, so that highlights are never told apart by
+    colour alone; ``detector techniques`` lists every code.  Ids outside the taxonomy (a model
+    trained on other labels) get a code by the same rule.
+    """
+    return "".join(part[0] for part in technique_id.split("_") if part).upper()[:3]
+
+
 def is_technique(technique_id: str) -> bool:
     """True when ``technique_id`` is one of the taxonomy's ids."""
     return technique_id in _BY_ID
+
+
+def _label_key(label: str) -> str:
+    # "Loaded language", "loaded_language", "LOADED-LANGUAGE" and "loaded  language" are one label.
+    return " ".join(label.replace("_", " ").replace("-", " ").casefold().split())
+
+
+_BY_LABEL: dict[str, str] = {
+    **{_label_key(t.name): t.id for t in TECHNIQUES},
+    **{_label_key(name): technique for name, technique in PTC_LABELS.items()},
+    **{_label_key(t.id): t.id for t in TECHNIQUES},
+}
+
+
+def technique_for_label(label: str) -> str | None:
+    """The technique id a label names, or None.
+
+    A label may be a technique id (``loaded_language``), its display name (``Loaded
+    language``) or a PTC label (``Loaded_Language``), in any case, with spaces, hyphens or
+    underscores between the words.
+    """
+    return _BY_LABEL.get(_label_key(label))

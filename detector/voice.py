@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -1236,6 +1236,23 @@ def sentence_voices(text: str, sentences: Sequence[_SentenceLike]) -> list[Voice
     return voices
 
 
+def _nothing() -> str | None:
+    return None
+
+
+def _once(function: Callable[[str, int, int], str | None], text: str, start: int,
+          end: int) -> Callable[[], str | None]:
+    """``function(text, start, end)``, computed on the first call and remembered."""
+    cell: list[str | None] = []
+
+    def value() -> str | None:
+        if not cell:
+            cell.append(function(text, start, end))
+        return cell[0]
+
+    return value
+
+
 @dataclass(slots=True)
 class _Item:
     start: int
@@ -1253,8 +1270,10 @@ def _analyse(text: str, spans: list[tuple[int, int]], quotes: list[_Quote], bloc
     items: list[_Item] = []
     qi = 0
     previous_speaker: str | None = None
-    previous_subject: str | None = None
-    previous_name: str | None = None
+    # The previous sentence's subject and last name are only needed to resolve a pronoun in
+    # an attribution, which few sentences have: they are worked out on first use.
+    previous_subject: Callable[[], str | None] = _nothing
+    previous_name: Callable[[], str | None] = _nothing
     previous_block = -2
     for start, end in spans:
         end = max(start, end)
@@ -1270,7 +1289,8 @@ def _analyse(text: str, spans: list[tuple[int, int]], quotes: list[_Quote], bloc
                         if max(q.start, start) < min(q.end, end))
         block = block_of(start)
         if block not in (previous_block, previous_block + 1):
-            previous_speaker = previous_subject = previous_name = None
+            previous_speaker = None
+            previous_subject = previous_name = _nothing
         attributions = _attributions(text, start, end, n) if end > start else []
         attributions.sort(key=lambda a: a.verb_start)
         # Attributions inside a closed quotation belong to the quoted speaker's own words.
@@ -1283,12 +1303,15 @@ def _analyse(text: str, spans: list[tuple[int, int]], quotes: list[_Quote], bloc
             if not (c < len(closed) and closed[c].start < a.verb_start):
                 kept.append(a)
         attributions = kept
-        subject = _clause_subject(text, start, min(end, start + _NEAR)) if end > start else None
-        opens_quoted = bool(clipped) and clipped[0][0] <= _first_char(text, start, end)
-        lead = subject if subject and not opens_quoted and _is_pure_name(subject) and \
-            subject.lower() not in _PRONOUNS else None
-        speakers = [_resolve(a.speaker, lead, previous_speaker, previous_subject, previous_name)
-                    for a in attributions]
+        subject = _once(_clause_subject, text, start, min(end, start + _NEAR)) if end > start else _nothing
+        speakers: list[str | None] = []
+        if attributions:
+            opens_quoted = bool(clipped) and clipped[0][0] <= _first_char(text, start, end)
+            lead_subject = subject()
+            lead = lead_subject if lead_subject and not opens_quoted and _is_pure_name(lead_subject) and \
+                lead_subject.lower() not in _PRONOUNS else None
+            speakers = [_resolve(a.speaker, lead, previous_speaker, previous_subject(), previous_name())
+                        for a in attributions]
         items.append(_Item(start, end, block, clipped, overlapping, attributions, speakers))
         own = _own_speaker(attributions, speakers)
         if own:
@@ -1300,7 +1323,7 @@ def _analyse(text: str, spans: list[tuple[int, int]], quotes: list[_Quote], bloc
         # Inside a quotation the subjects are the quoted speaker's, not the story's.
         if sum(b - a for a, b in clipped) * 2 <= end - start:
             previous_subject = subject
-            previous_name = _last_person_name(text, start, end)
+            previous_name = _once(_last_person_name, text, start, end)
         previous_block = block
     return items
 

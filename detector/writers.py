@@ -18,25 +18,25 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
-from ._display import metadata_line, model_label, quoted_name, visible
+from ._display import aligned_table, metadata_line, model_label, quoted_name, visible
 from .errors import DetectorError
-from .results import DocumentResult, SentenceResult, TechniqueScore
+from .results import DocumentInfo, DocumentResult, DocumentSummary, SentenceResult, TechniqueScore
 
-__all__ = ["WRITERS", "Writer", "WriterOptions", "get_writer", "write_results", "render"]
+__all__ = ["WRITERS", "Writer", "WriterOptions", "get_writer", "ignored_options", "write_results", "render"]
 
 # A web page's title, author, date and source: columns of the CSV and summary outputs, empty
 # for plain text (a CSV run has one header, whatever mix of documents it holds).
 _METADATA_COLUMNS = ("title", "author", "date", "source")
 
 #: The formats ``get_writer`` knows.  ``terminal`` is the coloured view of ``text``.
-WRITERS = ("text", "json", "jsonl", "csv", "html", "summary", "terminal")
+WRITERS = ("text", "json", "jsonl", "csv", "html", "terminal", "training")
 _CSV_COLUMNS = ["document", "start", "end", "score", "flagged", "techniques", "voices", "text", "evidence",
                 "candidates", "kind", "model", *_METADATA_COLUMNS]
+_SUMMARY_COLUMNS = ["document", "sentences", "flagged", "unclear", "techniques", "model", *_METADATA_COLUMNS]
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -90,13 +90,21 @@ class _StreamWriter:
 
 def json_document(result: DocumentResult, index: int, options: WriterOptions) -> str:
     """One element of the JSON array (with the separating comma after the first)."""
-    body = json.dumps(_with_model(result.to_dict(options.all_scores), options), ensure_ascii=False, indent=2)
-    return ("" if index == 0 else ",\n") + body
+    return _json_element(result.to_dict(options.all_scores), index, options)
 
 
 def jsonl_document(result: DocumentResult, index: int, options: WriterOptions) -> str:
     """One JSON object on one line."""
-    return json.dumps(_with_model(result.to_dict(options.all_scores), options), ensure_ascii=False) + "\n"
+    return _json_line(result.to_dict(options.all_scores), options)
+
+
+def _json_element(record: dict, index: int, options: WriterOptions) -> str:
+    body = json.dumps(_with_model(record, options), ensure_ascii=False, indent=2)
+    return ("" if index == 0 else ",\n") + body
+
+
+def _json_line(record: dict, options: WriterOptions) -> str:
+    return json.dumps(_with_model(record, options), ensure_ascii=False) + "\n"
 
 
 def _with_model(record: dict, options: WriterOptions) -> dict:
@@ -133,7 +141,7 @@ def csv_document(result: DocumentResult, index: int, options: WriterOptions) -> 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     technique_columns = list(result.sentences[0].all_scores) if all_scores and result.sentences else []
-    metadata = _metadata_cells(result)
+    metadata = _metadata_cells(result.metadata)
     if index == 0:
         writer.writerow(_CSV_COLUMNS + (technique_columns if all_scores else []))
     for s in result.sentences:
@@ -146,9 +154,9 @@ def csv_document(result: DocumentResult, index: int, options: WriterOptions) -> 
     return buffer.getvalue()
 
 
-def _metadata_cells(result: DocumentResult) -> list[str]:
+def _metadata_cells(metadata: DocumentInfo | None) -> list[str]:
     """The title, author, date and source of a document, empty strings where unknown."""
-    info = result.metadata.to_dict() if result.metadata is not None else {}
+    info = metadata.to_dict() if metadata is not None else {}
     return [info.get(column) or "" for column in _METADATA_COLUMNS]
 
 
@@ -180,19 +188,118 @@ def text_document(result: DocumentResult, index: int, options: WriterOptions) ->
     return "\n".join(lines) + "\n"
 
 
-def summary_document(result: DocumentResult, index: int, options: WriterOptions) -> str:
-    """One tab-separated line per document: name, sentences, flagged, its three commonest
-    techniques, then the title, author, date and source of a web page (empty for plain text).
+def _top_text(summary: DocumentSummary, n: int = 3) -> str:
+    return ", ".join(f"{technique} {count}" for technique, count in summary.techniques[:n])
 
-    Only detected techniques are counted; unclear sentences count as flagged, never as a technique.
+
+def summary_json(summary: DocumentSummary, index: int, options: WriterOptions) -> str:
+    """One element of the JSON array of summaries (with the separating comma after the first)."""
+    return _json_element(summary.to_dict(), index, options)
+
+
+def summary_jsonl(summary: DocumentSummary, index: int, options: WriterOptions) -> str:
+    """One document's summary as one JSON object on one line."""
+    return _json_line(summary.to_dict(), options)
+
+
+def summary_csv(summary: DocumentSummary, index: int, options: WriterOptions) -> str:
+    """One CSV row per document; ``techniques`` reads ``technique:sentences;technique:sentences``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if index == 0:
+        writer.writerow(_SUMMARY_COLUMNS)
+    row = [summary.document, summary.sentences, summary.flagged, summary.unclear,
+           ";".join(f"{technique}:{count}" for technique, count in summary.techniques), model_label(options.model),
+           *_metadata_cells(summary.metadata)]
+    writer.writerow([_cell(value, options.csv_raw) for value in row])
+    return buffer.getvalue()
+
+
+def summary_table(summaries: list[DocumentSummary]) -> str:
+    """The summaries as an aligned plain-text table, one row per document, for people to read.
+
+    The title, author, date and source columns appear when some document (a web page, a
+    Markdown file) has a value for them: a table of plain texts stays as narrow as before.
     """
-    counts = Counter(t.technique for s in result.sentences for t in s.techniques)
-    top = ",".join(f"{name}:{n}" for name, n in counts.most_common(3))
-    header = "\t".join(("document", "sentences", "flagged", "top_techniques", *_METADATA_COLUMNS)) + "\n" \
-        if index == 0 else ""
-    metadata = "".join(f"\t{visible(quoted_name(value))}" for value in _metadata_cells(result))
-    return header + (f"{visible(quoted_name(result.document))}\t{len(result.sentences)}\t{result.flagged}\t{top}"
-                     f"{metadata}\n")
+    cells = [_metadata_cells(s.metadata) for s in summaries]
+    shown = [k for k in range(len(_METADATA_COLUMNS)) if any(row[k] for row in cells)]
+    rows = [[visible(quoted_name(s.document)), str(s.sentences), str(s.flagged), str(s.unclear), _top_text(s),
+             *(visible(quoted_name(row[k])) if row[k] else "" for k in shown)]
+            for s, row in zip(summaries, cells, strict=True)]
+    return aligned_table(["document", "sentences", "flagged", "unclear", "top techniques",
+                          *(_METADATA_COLUMNS[k] for k in shown)], rows, right={1, 2, 3})
+
+
+#: ``--summary`` in each format: (header, one document, footer); None renders the aligned table.
+_SUMMARIES: dict[str, tuple[str, Callable[[DocumentSummary, int, WriterOptions], str] | None, str]] = {
+    "text": ("", None, ""),
+    "json": ("[\n", summary_json, "\n]\n"),
+    "jsonl": ("", summary_jsonl, ""),
+    "csv": ("", summary_csv, ""),
+}
+
+
+@dataclass
+class _SummaryWriter:
+    """Writes one summary per document; the parts of a large file are added up into one.
+
+    A document's summary is written when the next document starts, or at the end, because a
+    large file arrives in several parts.  The text table is aligned over all its rows, so it
+    is written whole by ``finish``.
+    """
+
+    header: str
+    document: Callable[[DocumentSummary, int, WriterOptions], str] | None
+    footer: str
+    options: WriterOptions = field(default_factory=WriterOptions)
+    written: int = 0
+    pending: DocumentSummary | None = None
+    table: list[DocumentSummary] = field(default_factory=list)
+
+    def start(self) -> str:
+        return self.header
+
+    def write(self, result: DocumentResult) -> str:
+        summary = DocumentSummary.of(result)
+        if result.continued and self.pending is not None and self.pending.document == result.document:
+            self.pending = self.pending.merged(summary)
+            return ""
+        out = self._flush()
+        self.pending = summary
+        return out
+
+    def _flush(self) -> str:
+        summary, self.pending = self.pending, None
+        if summary is None:
+            return ""
+        self.written += 1
+        if self.document is None:
+            self.table.append(summary)
+            return ""
+        return self.document(summary, self.written - 1, self.options)
+
+    def finish(self) -> str:
+        out = self._flush()
+        if self.document is None:
+            out += summary_table(self.table) if self.table else "no documents\n"
+        return out + self.footer
+
+
+def training_document(result: DocumentResult, index: int, options: WriterOptions) -> str:
+    """The predictions as one training JSONL record (``id``, ``text``, ``spans``) to correct and train on.
+
+    Each evidence phrase of a detected technique is a span (a technique without evidence
+    spans its sentence); ``detector train`` and ``detector export`` read the record back.
+    The record's ``metadata`` names the model that made the predictions.
+    """
+    from .corpus import document_record, predicted_document
+
+    if result.text is None:
+        raise DetectorError(f"the training format needs the text of {quoted_name(result.document)}: "
+                            "score it with Detector.score_documents, which keeps it")
+    document = predicted_document(result.to_dict(), result.text, result.offset)
+    metadata = {"predicted_by": options.model} if options.model is not None else None
+    return json.dumps(document_record(document, metadata), ensure_ascii=False) + "\n"
 
 
 _STREAMS: dict[str, tuple[str, Callable[[DocumentResult, int, WriterOptions], str], str]] = {
@@ -200,31 +307,66 @@ _STREAMS: dict[str, tuple[str, Callable[[DocumentResult, int, WriterOptions], st
     "jsonl": ("", jsonl_document, ""),
     "csv": ("", csv_document, ""),
     "text": ("", text_document, ""),
-    "summary": ("", summary_document, ""),
+    "training": ("", training_document, ""),
 }
 
 
 def get_writer(format: str, *, all_scores: bool = False, csv_raw: bool = False, width: int | None = None,
-               model: dict | None = None) -> Writer:
+               model: dict | None = None, explain: bool = False, summary: bool = False) -> Writer:
     """A writer for one run in ``format`` (one of ``WRITERS``).
 
-    ``all_scores`` adds every technique's score; ``csv_raw`` writes CSV cells as they are
-    (no formula guard); ``width`` sets the terminal view's width; ``model`` (a detector's
-    ``model_info``) names the model in every JSON record, CSV row and the HTML page.
+    ``all_scores`` adds every technique's score (the HTML page as a table per document);
+    ``csv_raw`` writes CSV cells as they are (no formula guard); ``width`` sets the terminal
+    view's width; ``model`` (a detector's ``model_info``) names the model in every JSON record,
+    CSV row and the HTML page; ``explain`` makes the terminal view list each technique's
+    evidence words under its sentence (it always highlights them).
+    ``summary`` writes one summary per document instead of its sentences (text, json,
+    jsonl and csv; the terminal view's summary is the text table; the HTML page always ends
+    with its own summary, so it has no summary-only form).
     """
     options = WriterOptions(all_scores=all_scores, csv_raw=csv_raw, model=model)
+    if summary:
+        key = "text" if format == "terminal" else format
+        if key not in _SUMMARIES:
+            raise DetectorError(f"no summary-only form of {format!r}; use one of {', '.join(_SUMMARIES)}"
+                                + (" (the HTML page always ends with a summary)" if format == "html" else ""))
+        header, row, footer = _SUMMARIES[key]
+        return _SummaryWriter(header, row, footer, options)
     if format == "html":
         from .html_page import HtmlPage
 
-        return HtmlPage(model=model)
+        return HtmlPage(model=model, all_scores=all_scores)
     if format == "terminal":
         from .terminal_view import TerminalView
 
-        return TerminalView(width=width, all_scores=all_scores)
+        return TerminalView(width=width, all_scores=all_scores, explain=explain)
     if format not in _STREAMS:
         raise DetectorError(f"unknown format {format!r}; use one of {', '.join(WRITERS)}")
     header, document, footer = _STREAMS[format]
     return _StreamWriter(header, document, footer, options)
+
+
+#: The run options each format shows.  The HTML page and the terminal view always carry the
+#: evidence, and show every score with ``all_scores``; a summary shows neither.
+_SHOWN: dict[str, frozenset[str]] = {
+    "text": frozenset({"all_scores", "explain", "summary"}),
+    "terminal": frozenset({"all_scores", "explain", "summary"}),
+    "json": frozenset({"all_scores", "explain", "summary"}),
+    "jsonl": frozenset({"all_scores", "explain", "summary"}),
+    "csv": frozenset({"all_scores", "explain", "summary", "csv_raw"}),
+    "html": frozenset({"all_scores", "explain"}),
+    "training": frozenset({"explain"}),  # one span per evidence phrase: always explained
+}
+_SHOWN_IN_SUMMARY: dict[str, frozenset[str]] = {"csv": frozenset({"csv_raw"})}
+
+
+def ignored_options(format: str, **chosen: bool) -> list[str]:
+    """The options turned on in ``chosen`` (``summary``, ``all_scores``, ``explain``, ``csv_raw``)
+    that a run in ``format`` would not show, in the order given."""
+    shown = _SHOWN.get(format, frozenset())
+    if chosen.get("summary") and "summary" in shown:
+        shown = _SHOWN_IN_SUMMARY.get(format, frozenset()) | {"summary"}
+    return [name for name, on in chosen.items() if on and name not in shown]
 
 
 def write_results(results: Iterable[DocumentResult], writer: Writer, stream: TextIO,

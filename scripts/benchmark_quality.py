@@ -116,11 +116,11 @@ def cross_validate(fold_fn, *args, dtype=np.int8) -> np.ndarray:
 
 def throughput(detector: Detector, texts: list[str], repeats: int = 3) -> float:
     """Sentences per second of ``score_many`` (segmentation included), best of ``repeats``."""
-    from detector.features import forget_sentence_counts
+    from detector.tokens import forget_recent
 
     best = 0.0
     for _ in range(repeats):
-        forget_sentence_counts()  # a repeated pass would otherwise find every sentence cached
+        forget_recent()  # a repeated pass would otherwise find every sentence cached
         started = time.perf_counter()
         n = sum(len(r) for r in detector.score_many(texts))
         best = max(best, n / (time.perf_counter() - started))

@@ -12,7 +12,11 @@ the project), repeated until it holds about ``--sentences`` sentences.  Measured
   same sentences in the same process, for a ratio (segmentation included for both);
 * peak memory of ``detector score --format jsonl`` over 10,000 and over ``--sentences``
   sentences, in a child process (streaming should keep it flat);
-* cold start of ``detector --help`` and of ``detector score`` on a one-paragraph file.
+* cold start of ``detector --help`` and of ``detector score`` on a one-paragraph file (wall time and
+  peak memory), over the bare interpreter importing numpy and scipy.sparse in the same run;
+* the cost of ten times the input (``--sentences`` against a tenth of it), to show it grows linearly;
+* with ``--previous SOURCE`` (a checkout of the previous release, e.g. ``git worktree add /tmp/prev
+  v0.2.0``), the previous release's one-process rate and cold start on the same texts, side by side.
 
 ``--write`` puts the table into ``docs/benchmarks.md``.
 """
@@ -36,6 +40,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from detector import Detector, read_corpus  # noqa: E402
 from detector.segmentation import split_sentences  # noqa: E402
+from detector.tokens import forget_recent  # noqa: E402
 
 PARAGRAPH = ("The council will vote on Thursday on the harbour plan, which supporters say will bring "
              "jobs. Critics call it a shameful giveaway to greedy speculators, and residents have "
@@ -65,6 +70,7 @@ def rate(score, texts: list[str], repeats: int = 2) -> tuple[float, int]:
     """Best sentences per second of ``score(texts)`` (which returns the sentence count)."""
     best, n = 0.0, 0
     for _ in range(repeats):
+        forget_recent()  # the sentence memo would otherwise serve the second pass
         started = time.perf_counter()
         n = score(texts)
         best = max(best, n / (time.perf_counter() - started))
@@ -108,6 +114,26 @@ def two_process_ceiling(texts: list[str]) -> float:
     return together / alone
 
 
+def dask_ratio(texts: list[str], one: float) -> float | None:
+    """Rate of ``score_dataframe`` on a two-worker LocalCluster (one thread each) over ``one``,
+    the one-process local rate on the same texts; None without the dask extra."""
+    try:
+        import dask.dataframe as dd
+        import pandas as pd
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        return None
+    from detector.dask import score_dataframe
+
+    frame = dd.from_pandas(pd.DataFrame({"text": texts}), npartitions=16)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster):
+        score_dataframe(frame.partitions[:4], text_column="text").compute()  # each worker loads the model once
+        started = time.perf_counter()
+        rows = len(score_dataframe(frame, text_column="text").compute())
+        return rows / (time.perf_counter() - started) / one
+
+
 def child_peak_memory(texts: list[str]) -> float:
     """Peak resident memory (MB) of ``detector score`` streaming ``texts`` as a JSONL corpus."""
     with tempfile.TemporaryDirectory() as folder:
@@ -123,20 +149,56 @@ def child_peak_memory(texts: list[str]) -> float:
         return int(out.stdout.strip().splitlines()[-1]) / 1024
 
 
-def cold_start(args: list[str], repeats: int = 3) -> float:
-    """Best wall time (s) of running ``detector`` with ``args`` in a fresh interpreter."""
-    best = float("inf")
+_PEAK = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True, check=True); "
+         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def cold_start(args: list[str], repeats: int = 5, source: Path | None = None) -> tuple[float, float]:
+    """Median wall time (s) and peak memory (MB) of ``python ARGS`` in a fresh interpreter.
+
+    ``source`` puts another checkout's ``detector`` first on the path (the previous release).
+    """
+    env = dict(os.environ, PYTHONPATH=str(source)) if source is not None else None
+    times, peak = [], 0.0
     for _ in range(repeats):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "detector.cli", *args], capture_output=True, check=True, cwd=ROOT)
-        best = min(best, time.perf_counter() - started)
-    return best
+        out = subprocess.run([sys.executable, "-c", _PEAK, sys.executable, *args], capture_output=True, text=True,
+                             check=True, cwd=ROOT, env=env)
+        times.append(time.perf_counter() - started)
+        peak = max(peak, int(out.stdout.split()[-1]) / 1024)
+    return sorted(times)[len(times) // 2], peak
+
+
+_PREVIOUS_RATE = """
+import json, sys, time
+sys.path.insert(0, {scripts!r})
+from detector import Detector
+texts = json.load(open({corpus!r}))
+detector = Detector.load()
+list(detector.score_many(texts[:50]))
+started = time.perf_counter()
+n = sum(len(r) for r in detector.score_many(texts))
+print(n / (time.perf_counter() - started))
+"""
+
+
+def previous_rate(source: Path, texts: list[str]) -> float:
+    """One-process sentences per second of the release checked out at ``source``, on ``texts``."""
+    with tempfile.TemporaryDirectory() as folder:
+        corpus = Path(folder) / "texts.json"
+        corpus.write_text(json.dumps(texts), encoding="utf-8")
+        code = _PREVIOUS_RATE.format(scripts=str(ROOT / "scripts"), corpus=str(corpus))
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             env=dict(os.environ, PYTHONPATH=str(source)), cwd=folder)
+    return float(out.stdout.split()[-1])
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=100_000)
     parser.add_argument("--write", action="store_true", help="write the table into docs/benchmarks.md")
+    parser.add_argument("--previous", type=Path, default=None,
+                        help="a checkout of the previous release, measured side by side")
     args = parser.parse_args()
 
     texts = make_corpus(args.sentences)
@@ -160,10 +222,25 @@ def main() -> int:
     small = make_corpus(10_000)
     memory_small = child_peak_memory(small)
     memory_large = child_peak_memory(texts)
+    dask = dask_ratio(texts, one)
+    tenth = make_corpus(args.sentences // 10)
+    forget_recent()
+    tenth_started = time.perf_counter()
+    tenth_n = ours(tenth)
+    tenth_time = time.perf_counter() - tenth_started
+    forget_recent()
+    full_started = time.perf_counter()
+    ours(texts)
+    full_time = time.perf_counter() - full_started
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
         fh.write(PARAGRAPH)
-    help_time = cold_start(["--help"])
-    paragraph_time = cold_start(["score", fh.name, "-f", "json"])
+    bare_time, bare_peak = cold_start(["-c", "import numpy, scipy.sparse"])
+    help_time, _ = cold_start(["-m", "detector.cli", "--help"])
+    paragraph_time, paragraph_peak = cold_start(["-m", "detector.cli", "score", fh.name, "-f", "json"])
+    previous = None
+    if args.previous is not None:
+        previous = (previous_rate(args.previous, texts),
+                    *cold_start(["-m", "detector.cli", "score", fh.name, "-f", "json"], source=args.previous))
     os.unlink(fh.name)
 
     machine = f"{platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} cores"
@@ -180,13 +257,29 @@ def main() -> int:
         f"| end to end, `--jobs 2` | {two:,.0f} sentences/s ({two / one:.2f}×) | ≥ 1.8× |",
         f"| two independent one-process scorers at once, combined over one alone (the machine's "
         f"ceiling for two jobs) | {ceiling:.2f}× | – |",
+        f"| Dask, `score_dataframe` on a two-worker LocalCluster, over local scoring in one process | "
+        f"{'not measured (no dask extra)' if dask is None else f'{dask:.2f}×'} | near the two-job ceiling |",
         f"| plain TF-IDF logistic regression, same sentences, one process | {baseline:,.0f} sentences/s "
         f"(detector is {one / baseline:.2f}× its speed) | – |",
         f"| peak memory of `detector score`, {small_n:,} sentences | {memory_small:,.0f} MB | – |",
         f"| peak memory of `detector score`, {n_sentences:,} sentences | {memory_large:,.0f} MB "
         f"({memory_large / memory_small - 1:+.0%}) | within 20% |",
+        f"| ten times the input: {n_sentences:,} sentences against {tenth_n:,} | "
+        f"{full_time / tenth_time:.1f}× the time for {n_sentences / tenth_n:.1f}× the sentences | linear |",
+        f"| cold start, bare interpreter importing numpy and scipy.sparse (reference) | {bare_time:.2f} s, "
+        f"{bare_peak:,.0f} MB | – |",
         f"| cold start, `detector --help` | {help_time:.2f} s | < 0.3 s |",
-        f"| cold start, `detector score` on a one-paragraph file | {paragraph_time:.2f} s | < 1.5 s |",
+        f"| cold start, `detector score` on a one-paragraph file (median of 5) | {paragraph_time:.2f} s "
+        f"({paragraph_time / bare_time:.1f}× the reference), peak {paragraph_peak:,.0f} MB | ≤ 3×, ≤ 200 MB |",
+    ]
+    if previous is not None:
+        lines += [
+            f"| previous release (`{args.previous}`), one process, same sentences | {previous[0]:,.0f} sentences/s "
+            f"(this release is {one / previous[0]:.2f}× its speed) | – |",
+            f"| previous release, cold start of `detector score` on the paragraph | {previous[1]:.2f} s "
+            f"({previous[1] / bare_time:.1f}× the reference), peak {previous[2]:,.0f} MB | – |",
+        ]
+    lines += [
         "",
         "A transformer such as all-MiniLM-L6-v2 scores about 200 sentences per second on two CPU cores "
         "(issue figure); the target for a linear model is fifty times that.",

@@ -23,7 +23,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from detector.embeddings import _resources  # noqa: E402
+from detector.embeddings import _resources  # noqa: E402  (the tokenizer and the vector table)
 
 POOL = ROOT.parent / "shared" / "data" / "open-text"
 

@@ -4,7 +4,7 @@
 
 Steps: rebuild ``training_data/train.jsonl`` and ``heldout.jsonl`` from the annotated
 sources, train on the training split (grouped 5-fold cross-validation sets the thresholds;
-every solver is deterministic), write ``models/default.joblib`` and its SHA-256, evaluate on the held-out
+every solver is deterministic), write ``models/default.npz`` (arrays) and its SHA-256, evaluate on the held-out
 split and, when the PTC corpus is present, on it too, and write the figures to
 ``models/metrics.json`` for the model card.
 """
@@ -23,30 +23,11 @@ sys.path.insert(0, str(ROOT))
 
 from detector import evaluate, read_corpus, train  # noqa: E402
 from detector.persistence import file_sha256  # noqa: E402
+from detector.training import shipped_training  # noqa: E402
 
-# The shipped model keeps the feature groups that describe techniques and leaves out those that
-# describe how the project's corpus is laid out.  Style (length, punctuation, capitals) and the
-# document-context columns for position and overall tone are the latter: trained on the corpus
-# and scored on real news (PTC) they cost ranking quality and name-calling F1 (0.23 -> 0.14 with
-# the whole context group), while the repetition columns of the context group are the only way to
-# see the repetition technique (its F1 on PTC: 0.05 without them, 0.14 with them).  Trained on
-# real news itself, style and context help a little, so the library's default keeps them
-# (docs/benchmarks.md).  Word stems join every form of a word into one feature, which a corpus of
-# this size needs (held-out any F1 0.842 -> 0.849, micro F1 0.624 -> 0.646) at almost no scoring
-# cost; character n-grams did a little more on held-out text (0.857) but halve the scoring speed
-# and add nothing on PTC.  Figures: the model card and this script's output.
-SHIPPED_FEATURE_GROUPS = ("words", "stems", "lexicon", "repetition", "embedding")
-# Documents written for the project count at this weight in training, real documents at 1.
-# The written corpus packs techniques densely into short, textbook sentences; at full weight
-# the model learned "real-looking text is clean" from the contrast, and ranked real text worse
-# than a model trained on the real documents alone (average precision on the real held-out
-# split: written+real 0.339, real alone 0.372, written at 0.3 0.370, at 0.1 0.381; PTC, never
-# used to choose: 0.492, 0.520, 0.500, 0.502).  0.3 keeps most of the gain on real text while
-# the written held-out split stays near its old figure (docs/benchmarks.md).
-INVENTED_WEIGHT = 0.3
-# Weaker regularisation suits the larger, mixed corpus: chosen on the grouped cross-validation
-# of the training split (any-technique F1 0.718 at C=0.3, 0.736 at 1, 0.744 at 3).
-SHIPPED_C = 3.0
+# The shipped model's settings (feature groups, C, document weights) and the reasons for them
+# live in the library, detector.training, so that `detector train --base default` retrains
+# with exactly these settings.
 SENSITIVITIES = ("precise", "balanced", "sensitive")
 
 
@@ -54,16 +35,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ptc", type=Path, default=ROOT.parent / "shared" / "data" / "ptc-train",
                         help="PTC training split for the cross-domain figures (skipped when absent)")
-    parser.add_argument("--out", type=Path, default=ROOT / "models" / "default.joblib")
+    parser.add_argument("--out", type=Path, default=ROOT / "models" / "default.npz")
     args = parser.parse_args()
 
     subprocess.run([sys.executable, str(ROOT / "scripts" / "corpus_markup.py"), "build"], check=True)
     training = read_corpus(ROOT / "training_data" / "train.jsonl")
     heldout = read_corpus(ROOT / "training_data" / "heldout.jsonl")
     started = time.perf_counter()
-    weights = [1.0 if d.id.startswith("rt-") else INVENTED_WEIGHT for d in training]
-    detector = train(training, feature_groups=SHIPPED_FEATURE_GROUPS, document_weights=weights, n_jobs=2,
-                     C=SHIPPED_C)
+    settings = shipped_training(training)
+    detector = train(training, document_weights=settings.document_weights, n_jobs=2, **settings.params)
     detector.save(args.out)
     # Joblib files can run code when loaded; the package loads this one without asking only
     # because its SHA-256 ships beside it (detector.persistence).

@@ -121,3 +121,29 @@ def test_reads_the_real_ptc_training_split():
     for doc in docs:
         for span in doc.spans:
             assert 0 <= span.start < span.end <= len(doc.text)
+
+
+@pytest.mark.parametrize("record, hint", [
+    ({"id": "a", "text": "Vote now.", "labels": ["slogan"]}, "technique labels go in 'spans'"),
+    ({"text": "Vote now.", "label": [[0, 4, "slogan"]]}, "detector import doccano"),
+    ({"data": {"text": "Vote now."}, "annotations": []}, "detector import labelstudio"),
+    ({"document": "a.txt", "sentences": []}, "score --format training"),
+])
+def test_jsonl_record_with_an_unknown_key_names_the_line_and_the_fix(tmp_path, record, hint):
+    path = write(tmp_path, "d.jsonl", '{"id": "ok", "text": "Fine."}\n' + json.dumps(record) + "\n")
+    with pytest.raises(DataError) as info:
+        read_corpus(path)
+    message = str(info.value)
+    assert f"{path}:2:" in message and "unknown key" in message and hint in message
+
+
+@pytest.mark.parametrize("header, hint", [
+    ("text,label", "go in a column named 'labels', not 'label'"),
+    ("text,techniques", "not 'techniques'"),
+    ("document,start,end,score,flagged,techniques,voices,text", "detector score --format training"),
+])
+def test_csv_with_a_label_column_under_another_name_says_so(tmp_path, header, hint):
+    path = write(tmp_path, "d.csv", header + "\n" + ",".join(["x"] * len(header.split(","))) + "\n")
+    with pytest.raises(DataError, match=hint) as info:
+        read_corpus(path)
+    assert f"{path}:1:" in str(info.value)

@@ -64,3 +64,44 @@ def test_spark_shaped_batches_keep_the_id_column(tiny_model_path):
     out = list(score_pandas_batches(iter(batches), model=tiny_model_path))
     assert list(out[0].columns) == ["id", *COLUMNS] and set(out[0]["id"]) == {"a", "b"}
     assert len(out[1]) == 0
+
+
+ARTICLES = pd.DataFrame({
+    "article_id": pd.array([f"art-{n:02d}" for n in range(8)], dtype="string"),
+    "views": pd.array([10, None, 30, 40, 50, 60, None, 80], dtype="Int64"),
+    "body": [TEXTS[n % 4] or "A short calm note." for n in range(8)],
+})
+
+
+def test_kept_columns_join_sentences_back_to_articles_written_without_an_index(client, tiny_model_path, tmp_path):
+    # Parquet written with index=False: every partition read back starts its index at 0, so
+    # only a kept id can say which article a sentence came from.
+    dd.from_pandas(ARTICLES, npartitions=3).to_parquet(tmp_path / "articles", write_index=False)
+    articles = dd.read_parquet(tmp_path / "articles")
+    scored = score_dataframe(articles, text_column="body", model=tiny_model_path, keep_columns=["article_id", "views"])
+    assert list(scored.columns) == ["article_id", "views", *COLUMNS]
+    result = scored.compute()
+    assert result.index.duplicated().any()  # the index alone is ambiguous across partitions
+    assert {str(c): str(t) for c, t in result.dtypes.items()} == {str(c): str(t) for c, t in scored.dtypes.items()}
+    assert str(result["views"].dtype) == "Int64" and result["views"].isna().any()
+    joined = result.merge(ARTICLES, on="article_id", suffixes=("", "_article"))
+    assert len(joined) == len(result) and set(joined["article_id"]) == set(ARTICLES["article_id"])
+    for row in joined.itertuples():
+        assert row.body[row.start:row.end] == row.text  # every sentence sits in its own article
+    assert (joined["views"].fillna(-1) == joined["views_article"].fillna(-1)).all()
+
+
+@pytest.mark.parametrize("keep, message", [
+    (["headline"], "no column 'headline'"),
+    (["text"], "is also an output column"),
+    (["article_id", "article_id"], "more than once"),
+    ("article_id", "a list of column names"),
+])
+def test_kept_columns_that_cannot_be_kept_are_a_clear_error(keep, message, tiny_model_path):
+    from detector.errors import ColumnError, DetectorError
+
+    frame = dd.from_pandas(ARTICLES.assign(text=ARTICLES["body"]), npartitions=2)
+    with pytest.raises(ColumnError, match=message) as raised:
+        score_dataframe(frame, text_column="body", model=tiny_model_path, keep_columns=keep)
+    assert isinstance(raised.value, DetectorError) and isinstance(raised.value, KeyError)
+    assert str(raised.value).startswith(("keep_columns", "no column"))

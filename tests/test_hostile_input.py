@@ -76,14 +76,14 @@ def test_csv_cells_that_would_run_as_formulas_are_neutralised(tmp_path, tiny_mod
 
     article = tmp_path / "=cmd.txt"
     article.write_text("=HYPERLINK(\"http://x\")\n+SUM(A1)\n-2+3\n@import\nA plain sentence.", encoding="utf-8")
-    rows = list(csv.DictReader(io.StringIO(_cli("score", article, "-m", tiny_model_path, "-f", "csv").output)))
+    rows = list(csv.DictReader(io.StringIO(_cli("score", article, "-m", tiny_model_path, "-f", "csv").stdout)))
     assert [r["text"][0] for r in rows[:4]] == ["'", "'", "'", "'"] and rows[4]["text"] == "A plain sentence."
     corpus = tmp_path / "c.jsonl"
     corpus.write_text(json.dumps({"id": "=1+1", "text": "Plain."}) + "\n", encoding="utf-8")
-    named = list(csv.DictReader(io.StringIO(_cli("score", corpus, "-m", tiny_model_path, "-f", "csv").output)))
+    named = list(csv.DictReader(io.StringIO(_cli("score", corpus, "-m", tiny_model_path, "-f", "csv").stdout)))
     assert named[0]["document"] == "'=1+1"
     raw = list(csv.DictReader(io.StringIO(_cli("score", article, "-m", tiny_model_path, "-f", "csv",
-                                               "--csv-raw").output)))
+                                               "--csv-raw").stdout)))
     assert raw[0]["text"].startswith("=HYPERLINK")
 
 
@@ -176,4 +176,4 @@ def test_a_file_name_with_undecodable_bytes_is_scored_and_shown_escaped(tmp_path
         fh.write(b"A shameful plan.")
     result = _cli("score", folder, "-m", tiny_model_path, "-f", "jsonl")
     assert result.exit_code == 0, result.output
-    assert "caf\\xe9.txt" in json.loads(result.output)["document"]
+    assert "caf\\xe9.txt" in json.loads(result.stdout)["document"]

@@ -176,3 +176,114 @@ def test_the_bytes_that_are_checked_are_the_bytes_that_are_loaded(tmp_path, monk
     assert loaded.labels and not marker.exists()
     with pytest.raises(ModelError, match="can run any code"):  # the swapped file itself is refused
         Detector.load(target)
+
+
+# --------------------------------------------------------------------------- the array format (.npz)
+
+
+@pytest.fixture(scope="module")
+def tiny_npz(tmp_path_factory, tiny_detector) -> Path:
+    path = tmp_path_factory.mktemp("arrays") / "tiny.npz"
+    tiny_detector.save(path)
+    return path
+
+
+def _rewrite(genuine: Path, target: Path, change) -> Path:
+    """Copy the genuine .npz archive to ``target``, passing each member through ``change(name, data)``
+    (which returns new bytes, or None to drop the member); ``change(None, None)`` may add members."""
+    with zipfile.ZipFile(genuine) as src, zipfile.ZipFile(target, "w") as dst:
+        for item in src.infolist():
+            data = change(item.filename, src.read(item.filename))
+            if data is not None:
+                dst.writestr(item.filename, data)
+        for name, data in (change(None, None) or {}).items():
+            dst.writestr(name, data)
+    return target
+
+
+def test_an_npz_model_scores_exactly_as_the_model_it_was_written_from(tiny_npz, tiny_detector):
+    text = "They are traitors who want to destroy our great nation. The bus left at noon."
+    loaded = Detector.load(tiny_npz)
+    assert loaded.labels == tiny_detector.labels
+    assert loaded.score(text) == tiny_detector.score(text)
+    assert loaded.explain(text) == tiny_detector.explain(text)
+
+
+def _object_array_member(marker: Path) -> bytes:
+    import numpy as np
+
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([_Touch(marker)], dtype=object), allow_pickle=True)
+    return buffer.getvalue()
+
+
+class _Touch:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (str(self.marker), "w"))
+
+
+@pytest.mark.parametrize("case", ["pickled heads", "pickled extra member", "manifest with code", "unknown setting",
+                                  "wrong shape", "text where numbers go", "truncated", "not a zip",
+                                  "no manifest", "member in a folder"])
+def test_a_hostile_npz_file_is_refused_and_runs_nothing(tmp_path, tiny_npz, marker, case):
+    target = tmp_path / "hostile.npz"
+    evil = _object_array_member(marker)
+
+    def manifest(edit):
+        def change(name, data):
+            if name == "manifest.json":
+                header = json.loads(data)
+                edit(header)
+                return json.dumps(header).encode()
+            return data
+        return change
+
+    if case == "pickled heads":
+        _rewrite(tiny_npz, target, lambda n, d: evil if n == "heads.coef.npy" else d)
+    elif case == "pickled extra member":
+        _rewrite(tiny_npz, target, lambda n, d: {"payload.npy": evil} if n is None else d)
+    elif case == "manifest with code":
+        _rewrite(tiny_npz, target, manifest(lambda h: h["model"]["params"].update(
+            labels={"__reduce__": ["os.system", [f"touch {marker}"]]})))
+    elif case == "unknown setting":
+        _rewrite(tiny_npz, target, manifest(lambda h: h["model"]["params"].update(loader="numpy.load")))
+    elif case == "wrong shape":
+        import numpy as np
+
+        buffer = io.BytesIO()
+        np.save(buffer, np.zeros((2, 2)))
+        _rewrite(tiny_npz, target, lambda n, d: buffer.getvalue() if n == "heads.coef.npy" else d)
+    elif case == "text where numbers go":
+        import numpy as np
+
+        buffer = io.BytesIO()
+        np.save(buffer, np.array(["eval"]))
+        _rewrite(tiny_npz, target, lambda n, d: buffer.getvalue() if n == "heads.intercept.npy" else d)
+    elif case == "truncated":
+        target.write_bytes(tiny_npz.read_bytes()[:5000])
+    elif case == "not a zip":
+        target.write_bytes(b"\x93NUMPY" + b"\0" * 100)
+    elif case == "no manifest":
+        _rewrite(tiny_npz, target, lambda n, d: None if n == "manifest.json" else d)
+    elif case == "member in a folder":
+        _rewrite(tiny_npz, target, lambda n, d: {"../escape.npy": d or b""} if n is None else d)
+    with pytest.raises(ModelError, match="not a detector model file"):
+        Detector.load(target)
+    assert not marker.exists()
+
+
+def test_an_npz_zip_bomb_is_refused_before_it_is_unpacked(tmp_path, tiny_npz, monkeypatch):
+    monkeypatch.setattr(persistence, "MAX_UNPACKED_BYTES", 1 << 20)
+    target = _rewrite(tiny_npz, tmp_path / "bomb.npz",
+                      lambda n, d: {"zeros.npy": b"\0" * (4 << 20)} if n is None else d)
+    with pytest.raises(ModelError, match="refused: the archive would unpack"):
+        Detector.load(target)
+
+
+def test_the_shipped_model_is_an_npz_file_that_needs_no_trust():
+    path = persistence.default_model_path()
+    assert path.suffix == ".npz" and persistence.is_safe_format(path)
+    assert Detector.load(path).labels

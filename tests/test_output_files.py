@@ -1,6 +1,7 @@
 """Output files: whole or absent, and JSONL runs that resume after an interruption."""
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -40,6 +41,9 @@ def test_an_interrupted_jsonl_run_resumes_without_losing_or_repeating_documents(
     assert resumed.exit_code == 0, resumed.output
     names = [json.loads(line)["document"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert names == articles and not partial.exists()
+    closing = re.fullmatch(rf"wrote (\d+) documents?, \d+ sentences? to {re.escape(str(out))}, "
+                           r"after the (\d+) documents? already there\n", resumed.stderr)
+    assert closing and int(closing[1]) + int(closing[2]) == 5 and int(closing[2]) > 0, resumed.stderr
 
     again = _score(*articles, "-m", tiny_model_path, "-f", "jsonl", "-o", out, "--resume")
     assert again.exit_code == 0 and len(out.read_text(encoding="utf-8").splitlines()) == 5
@@ -77,7 +81,7 @@ def test_jsonl_and_csv_corpora_can_be_scored(tmp_path, tiny_model_path):
     table.write_text("body\nA disgrace!\n")
     result = _score(corpus, table, "-m", tiny_model_path, "-f", "jsonl", "--text-column", "body")
     # The JSONL corpus has no "body" column to worry about; the CSV names its text column.
-    names = [json.loads(line)["document"] for line in result.output.splitlines()]
+    names = [json.loads(line)["document"] for line in result.stdout.splitlines()]
     assert result.exit_code == 0 and names == ["x1", "x2", f"{table}:2"]
 
 
@@ -91,7 +95,7 @@ def test_a_large_file_is_scored_in_parts_and_resumes_part_by_part(tmp_path, tiny
     big = tmp_path / "big.txt"
     big.write_text(text, encoding="utf-8")
     whole = _score(big, "-m", tiny_model_path, "-f", "jsonl")
-    records = [json.loads(line) for line in whole.output.splitlines()]
+    records = [json.loads(line) for line in whole.stdout.splitlines()]
     assert whole.exit_code == 0 and len(records) > 3 and {r["document"] for r in records} == {str(big)}
     sentences = [s for r in records for s in r["sentences"]]
     assert all(text[s["start"]:s["end"]] == s["text"] for s in sentences)
@@ -103,7 +107,7 @@ def test_a_large_file_is_scored_in_parts_and_resumes_part_by_part(tmp_path, tiny
     assert len(partial_path(out).read_text(encoding="utf-8").splitlines()) == 2
     restore()
     resumed = _score(big, "-m", tiny_model_path, "-f", "jsonl", "-o", out, "--resume")
-    assert resumed.exit_code == 0 and out.read_text(encoding="utf-8") == whole.output
+    assert resumed.exit_code == 0 and out.read_text(encoding="utf-8") == whole.stdout
 
 
 # ---------------------------------------------------------------------- outputs that must not be replaced

@@ -94,3 +94,15 @@ def test_model_info_names_the_file_the_model_was_last_saved_to(tiny_detector, tm
     tiny_detector.save(second)
     info = tiny_detector.model_info
     assert info["file"] == "b.skops" and info["sha256"] == file_sha256(second)[:12]
+
+
+def test_scoring_in_bounded_slices_of_rows_gives_the_same_results(tiny_detector, monkeypatch):
+    """Feature rows are built a few thousand at a time; where the slices fall changes nothing."""
+    from detector import scoring
+
+    texts = ["They are traitors. Only cowards would sign it! The bus left at noon.\nIt rained.",
+             "Our great nation will never surrender. Experts agree."]
+    whole = [r for r in tiny_detector.score_documents(texts, explain=True)]
+    monkeypatch.setattr(scoring, "_FEATURE_ROWS", 2)
+    sliced = [r for r in tiny_detector.score_documents(texts, explain=True)]
+    assert sliced == whole and sum(len(r.sentences) for r in whole) > 2

@@ -28,3 +28,12 @@ def test_ptc_mapping_covers_its_fourteen_labels_with_known_ids():
 def test_unknown_id_names_the_known_ones():
     with pytest.raises(KeyError, match="loaded_language"):
         get_technique("propaganda")
+
+
+def test_every_technique_has_its_own_short_code():
+    from detector.taxonomy import short_code
+
+    codes = [t.code for t in TECHNIQUES]
+    assert len(set(codes)) == len(codes) and all(1 <= len(c) <= 3 and c.isupper() for c in codes)
+    assert get_technique("loaded_language").code == "LL" and short_code("thought_terminating_cliche") == "TTC"
+    assert short_code("some_custom_label") == "SCL"  # labels of other models get codes by the same rule

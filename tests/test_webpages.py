@@ -396,9 +396,15 @@ def test_score_a_url_writes_its_metadata_in_every_format(site, tiny_model_path, 
     text = _cli("score", url, "-m", tiny_model_path).stdout.splitlines()
     assert text[1] == (f"-- title: Council votes to build the second bridge | author: Mara Quill | "
                        f"date: 2026-03-14 | source: {url}")
-    summary = _cli("score", url, "-m", tiny_model_path, "--summary").stdout.splitlines()
-    assert summary[0].split("\t")[4:] == ["title", "author", "date", "source"]
-    assert summary[1].split("\t")[4:] == ["Council votes to build the second bridge", "Mara Quill", "2026-03-14", url]
+    summary = list(csv.DictReader(io.StringIO(_cli("score", url, "-m", tiny_model_path, "-f", "csv",
+                                                   "--summary").stdout)))
+    assert [(r["title"], r["author"], r["date"], r["source"]) for r in summary] == [
+        ("Council votes to build the second bridge", "Mara Quill", "2026-03-14", url)]
+    summary_record = json.loads(_cli("score", url, "-m", tiny_model_path, "-f", "jsonl", "--summary").stdout)
+    assert summary_record["metadata"] == record["metadata"]
+    table = _cli("score", url, "-m", tiny_model_path, "--summary").stdout.splitlines()
+    assert table[0].split()[-4:] == ["title", "author", "date", "source"]
+    assert table[1].endswith(f"Council votes to build the second bridge  Mara Quill  2026-03-14  {url}")
     report = tmp_path / "report.html"
     assert _cli("score", url, "-m", tiny_model_path, "-f", "html", "-o", report).exit_code == 0
     page = report.read_text(encoding="utf-8")

@@ -1,0 +1,334 @@
+"""One pass over a sentence: the token streams every word-based feature group reads.
+
+The word n-grams, the word stems, the lexicon categories and the embedding's WordPiece ids
+all come from the same words.  Each group used to walk every sentence with its own regular
+expressions; here a sentence is cut once at white space into chunks, and each distinct
+chunk (``"Greedy,"``, ``"elites"``) is analysed once and remembered, since chunks repeat far
+more than sentences do.  None of the groups' token patterns can match white space, so a
+chunk's tokens are exactly the tokens that pattern finds in that stretch of the whole
+sentence, and the streams are identical to running each pattern over the sentence.
+
+Only lexicon phrases (entries of several words) span chunks: they are matched on the whole
+sentence, but only at the words where one of them can begin.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+__all__ = [
+    "SentenceTokens", "sentence_tokens", "word_ngrams", "stem_tokens", "word_stem", "lexicon_names",
+    "lexicon_matches", "WORD_TOKEN", "NGRAM_TOKEN", "forget_recent", "WordPiece", "wordpiece", "piece_ids",
+]
+
+#: The stem vectoriser's and the explanations' word pattern.
+WORD_TOKEN = re.compile(r"\w[\w'’-]*")
+#: The word n-gram vectoriser's token pattern (scikit-learn's ``token_pattern`` of the model).
+NGRAM_TOKEN = re.compile(r"(?u)\b\w[\w'’-]*\b")
+_CHUNK = re.compile(r"\S+")
+_LEXICON_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
+_RUN = re.compile(r"\w+")
+
+
+# --------------------------------------------------------------------------- lexicons
+
+@dataclass(frozen=True)
+class _Lexicon:
+    words: dict[str, tuple[int, ...]]
+    prefixes: dict[int, dict[str, tuple[int, ...]]]
+    prefix_lengths: tuple[int, ...]
+    phrases: tuple[tuple[int, re.Pattern[str]], ...]
+    # The first word of every phrase, with the categories whose phrases start with it.
+    phrase_starts: dict[str, tuple[int, ...]]
+
+
+@lru_cache(maxsize=1)
+def lexicon_names() -> tuple[str, ...]:
+    """The lexicon categories shipped with the package, in a fixed order."""
+    folder = resources.files("detector").joinpath("data/lexicons")
+    return tuple(sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".txt")))
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    folder = resources.files("detector").joinpath("data/lexicons")
+    words: dict[str, list[int]] = {}
+    prefixes: dict[int, dict[str, list[int]]] = {}
+    phrases: list[tuple[int, re.Pattern[str]]] = []
+    starts: dict[str, set[int]] = {}
+    for index, name in enumerate(lexicon_names()):
+        entries = [
+            line.strip().lower()
+            for line in folder.joinpath(name + ".txt").read_text("utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
+        multi = []
+        for entry in entries:
+            if " " in entry or not _LEXICON_WORD.fullmatch(entry.rstrip("*")):
+                multi.append(re.escape(entry.rstrip("*")) + (r"\w*" if entry.endswith("*") else r"\b"))
+                first = _RUN.match(entry)
+                # Every phrase begins with a whole word: a match can only start at that word.
+                if first is None or first.end() == len(entry.rstrip("*")):
+                    raise ValueError(f"lexicon {name}: phrase {entry!r} must start with a whole word")
+                starts.setdefault(first.group(), set()).add(index)
+            elif entry.endswith("*"):
+                stem = entry[:-1]
+                prefixes.setdefault(len(stem), {}).setdefault(stem, []).append(index)
+            else:
+                words.setdefault(entry, []).append(index)
+        if multi:
+            phrases.append((index, re.compile(r"\b(?:" + "|".join(multi) + ")")))
+    return _Lexicon(
+        {w: tuple(v) for w, v in words.items()},
+        {n: {s: tuple(v) for s, v in d.items()} for n, d in prefixes.items()},
+        tuple(sorted(prefixes)),
+        tuple(phrases),
+        {w: tuple(sorted(v)) for w, v in starts.items()},
+    )
+
+
+@lru_cache(maxsize=100_000)
+def _word_categories(token: str) -> tuple[int, ...]:
+    """The lexicon categories a lower-cased word belongs to, whole-word entries before prefixes."""
+    lex = _lexicon()
+    found = list(lex.words.get(token, ()))
+    for n in lex.prefix_lengths:
+        if n > len(token):
+            break
+        found.extend(lex.prefixes[n].get(token[:n], ()))
+    return tuple(found)
+
+
+def _lower(text: str) -> str:
+    lower = text.lower()
+    if len(lower) != len(text):  # a rare case-folding that changes length: offsets by character
+        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return lower
+
+
+# --------------------------------------------------------------------------- stems
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    from nltk.stem.snowball import SnowballStemmer  # pure Python, needs no downloaded data
+
+    return SnowballStemmer("english")
+
+
+@lru_cache(maxsize=100_000)
+def word_stem(word: str) -> str:
+    """The Snowball stem of a lower-cased word ("corrupted", "corruption" -> "corrupt")."""
+    return _stemmer().stem(word)
+
+
+# --------------------------------------------------------------------------- WordPiece
+
+_PIECES = re.compile(r"\w+|[^\w\s]")
+_MAX_WORD = 100  # BERT's own limit: longer "words" become [UNK]
+
+
+class WordPiece:
+    """Greedy longest-match-first WordPiece over a BERT-style uncased vocabulary."""
+
+    def __init__(self, vocab: Sequence[str]) -> None:
+        self.index = {piece: i for i, piece in enumerate(vocab)}
+        self.unknown = self.index.get("[UNK]", 0)
+        self._cache: dict[str, tuple[int, ...]] = {}
+
+    def word_ids(self, word: str) -> tuple[int, ...]:
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        ids: list[int] = []
+        start = 0
+        if len(word) > _MAX_WORD:
+            ids = [self.unknown]
+            start = len(word)
+        while start < len(word):
+            end = len(word)
+            found = None
+            while start < end:
+                piece = word[start:end] if start == 0 else "##" + word[start:end]
+                found = self.index.get(piece)
+                if found is not None:
+                    break
+                end -= 1
+            if found is None:
+                ids = [self.unknown]
+                break
+            ids.append(found)
+            start = end
+        result = tuple(ids)
+        if len(self._cache) < 100_000:  # bounded: memory stays flat on text with endless new words
+            self._cache[word] = result
+        return result
+
+    def ids(self, text: str) -> list[int]:
+        """Token ids of ``text``: lower-cased, accents stripped, punctuation split off."""
+        out: list[int] = []
+        for word in _PIECES.findall(_normalise(text)):
+            out.extend(self.word_ids(word))
+        return out
+
+    def ids_with_spans(self, text: str) -> list[tuple[int, tuple[int, int]]]:
+        """Token ids of ``text`` with the character span (in ``text``) of the word each came from."""
+        out: list[tuple[int, tuple[int, int]]] = []
+        for match in _PIECES.finditer(text):
+            for word in _PIECES.findall(_normalise(match.group())):
+                out.extend((i, match.span()) for i in self.word_ids(word))
+        return out
+
+
+def _normalise(text: str) -> str:
+    lower = text.lower()
+    if lower.isascii():
+        return lower
+    return "".join(c for c in unicodedata.normalize("NFD", lower) if unicodedata.category(c) != "Mn")
+
+@lru_cache(maxsize=1)
+def wordpiece() -> WordPiece:
+    """The WordPiece tokenizer of the embedding's vocabulary (``detector/data/wordpiece_vocab.txt``)."""
+    vocab = resources.files("detector").joinpath("data/wordpiece_vocab.txt").read_text("utf-8").splitlines()
+    return WordPiece(vocab)
+
+
+# --------------------------------------------------------------------------- the stream
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    words: tuple[str, ...]
+    stems: tuple[str, ...]
+    lexicon: tuple[tuple[int, int, int], ...]  # (start, end, category), chunk offsets
+    phrase_starts: tuple[tuple[int, tuple[int, ...]], ...]  # (start, categories)
+    pieces: tuple[int, ...]
+    marked: bool  # holds a lexicon hit or a phrase start
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceTokens:
+    """What the word-based feature groups read from one sentence.
+
+    ``words`` are the word n-gram vectoriser's lower-cased tokens, ``stems`` the stems of the
+    stem vectoriser's words, ``lexicon`` every lexicon hit as (start, end, category index) in
+    the sentence, whole words before phrases, and ``pieces`` the WordPiece ids of the embedding.
+    """
+
+    words: list[str]
+    stems: list[str]
+    lexicon: list[tuple[int, int, int]]
+    pieces: list[int]
+
+
+_CHUNKS: dict[str, _Chunk] = {}
+_CHUNK_LIMIT = 50_000  # distinct chunks remembered: bounded, so memory stays flat on any text
+_RECENT: dict[str, SentenceTokens] = {}
+# The groups read one batch in turn, so a batch's sentences are kept until the next batch.
+_RECENT_LIMIT = 20_000
+
+
+def _analyse_chunk(chunk: str) -> _Chunk:
+    lower = chunk.lower()
+    lex = _lexicon()
+    lexicon_lower = _lower(chunk)
+    hits = tuple((m.start(), m.end(), i) for m in _LEXICON_WORD.finditer(lexicon_lower)
+                 for i in _word_categories(m.group()))
+    starts = tuple((m.start(), lex.phrase_starts[m.group()]) for m in _RUN.finditer(lexicon_lower)
+                   if m.group() in lex.phrase_starts)
+    return _Chunk(
+        tuple(NGRAM_TOKEN.findall(lower)),
+        tuple(word_stem(w) for w in WORD_TOKEN.findall(lower)),
+        hits,
+        starts,
+        tuple(wordpiece().ids(chunk)),
+        bool(hits or starts),
+    )
+
+
+def sentence_tokens(text: str) -> SentenceTokens:
+    """The token streams of one sentence (see ``SentenceTokens``)."""
+    found = _RECENT.get(text)
+    if found is not None:
+        return found
+    words: list[str] = []
+    stems: list[str] = []
+    hits: list[tuple[int, int, int]] = []
+    pieces: list[int] = []
+    candidates: list[tuple[int, tuple[int, ...]]] = []
+    chunks = _CHUNKS
+    add_words, add_stems, add_pieces = words.extend, stems.extend, pieces.extend
+    for match in _CHUNK.finditer(text):
+        chunk = match.group()
+        analysed = chunks.get(chunk)
+        if analysed is None:
+            if len(chunks) >= _CHUNK_LIMIT:
+                chunks.clear()
+            analysed = chunks[chunk] = _analyse_chunk(chunk)
+        add_words(analysed.words)
+        add_stems(analysed.stems)
+        add_pieces(analysed.pieces)
+        if analysed.marked:  # most chunks hold no lexicon word and start no phrase
+            start = match.start()
+            hits.extend([(start + a, start + b, i) for a, b, i in analysed.lexicon])
+            candidates.extend([(start + a, categories) for a, categories in analysed.phrase_starts])
+    if candidates:
+        hits.extend(_phrase_hits(text, candidates))
+    tokens = SentenceTokens(words, stems, hits, pieces)
+    if len(_RECENT) >= _RECENT_LIMIT:
+        _RECENT.clear()
+    _RECENT[text] = tokens
+    return tokens
+
+
+def _phrase_hits(text: str, candidates: list[tuple[int, tuple[int, ...]]]) -> Iterator[tuple[int, int, int]]:
+    """Phrase matches, category by category, as the category's pattern would find them scanning
+    the whole sentence: leftmost first, never overlapping within a category."""
+    lower = _lower(text)
+    for category, pattern in _lexicon().phrases:
+        reached = 0
+        for position, categories in candidates:
+            if position < reached or category not in categories:
+                continue
+            match = pattern.match(lower, position)
+            if match is not None:
+                yield match.start(), match.end(), category
+                reached = match.end()
+
+
+def forget_recent() -> None:
+    """Forget the token streams of recent sentences (benchmarks: every pass does real work)."""
+    _RECENT.clear()
+
+
+def lexicon_matches(text: str) -> list[tuple[int, int, int]]:
+    """Every lexicon hit in ``text`` as (start, end, category index), words before phrases."""
+    return sentence_tokens(text).lexicon
+
+
+def word_ngrams(text: str, ngram_range: tuple[int, int] = (1, 2)) -> list[str]:
+    """The word n-grams of ``text`` the word vectoriser counts: its tokens, then pairs of them."""
+    tokens = sentence_tokens(text).words
+    low, high = ngram_range
+    grams = list(tokens) if low == 1 else []
+    if low <= 2 <= high:
+        grams.extend([a + " " + b for a, b in zip(tokens, tokens[1:], strict=False)])
+    for n in range(max(low, 3), high + 1):
+        grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+    return grams
+
+
+def stem_tokens(text: str) -> list[str]:
+    """The stems of a text's words, in order: one feature for every form of a word."""
+    return sentence_tokens(text).stems
+
+
+def piece_ids(texts: Sequence[str]) -> Iterator[list[int]]:
+    """The embedding's WordPiece ids of each text."""
+    for text in texts:
+        yield sentence_tokens(text).pieces

@@ -1,0 +1,75 @@
+"""The one-pass token streams equal what each feature group's own pattern finds in the sentence."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from detector import tokens
+from detector.tokens import (
+    NGRAM_TOKEN,
+    WORD_TOKEN,
+    forget_recent,
+    lexicon_names,
+    sentence_tokens,
+    word_ngrams,
+    word_stem,
+    wordpiece,
+)
+
+_NGRAMS = TfidfVectorizer(ngram_range=(1, 2), token_pattern=NGRAM_TOKEN.pattern).build_analyzer()
+
+
+def _reference_lexicon(text: str) -> list[tuple[int, int, int]]:
+    """The lexicon hits as the patterns find them scanning the whole text: words, then phrases."""
+    lex = tokens._lexicon()
+    lower = tokens._lower(text)
+    found = [(m.start(), m.end(), i) for m in tokens._LEXICON_WORD.finditer(lower)
+             for i in tokens._word_categories(m.group())]
+    for i, pattern in lex.phrases:
+        found.extend((m.start(), m.end(), i) for m in pattern.finditer(lower))
+    return found
+
+
+def _check(text: str) -> None:
+    forget_recent()
+    stream = sentence_tokens(text)
+    assert word_ngrams(text) == _NGRAMS(text)
+    assert stream.stems == [word_stem(w) for w in WORD_TOKEN.findall(text.lower())]
+    assert stream.pieces == wordpiece().ids(text)
+    assert sorted(stream.lexicon) == sorted(_reference_lexicon(text))
+
+
+@pytest.mark.parametrize("text", [
+    "This disgraceful plan is a witch hunt, and the deep state knows it.",
+    "Anti-war self-made  man\u2028deep state: “Quotes”, café, ΟΔΟΣ and İstanbul!",
+    "", "   ", "war on war on war on terror", "WITCH HUNT!!! witch-hunt witch hunts",
+])
+def test_the_streams_match_the_patterns_on_chosen_texts(text):
+    _check(text)
+
+
+_WORDS = st.sampled_from(["witch", "hunt", "deep", "state", "war", "on", "terror", "the", "great", "nation",
+                          "self-made", "o'brien", "Café", "ΣΟΦΟΣ", "İ", "x" * 120, "disgrace", "disgraceful",
+                          "every", "one", "knows", "so-called", "elites", "1,000"])
+_GLUE = st.sampled_from([" ", "  ", "\n", "\t", ", ", ". ", "-", "'", "“", "”", "\u2028", "\u00a0", ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_WORDS, _GLUE), max_size=25))
+def test_the_streams_match_the_patterns_on_generated_texts(parts):
+    _check("".join(w + g for w, g in parts))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_the_streams_match_the_patterns_on_any_text(text):
+    _check(text)
+
+
+def test_every_lexicon_phrase_can_be_found_from_its_first_word():
+    lex = tokens._lexicon()
+    assert lex.phrases and set(i for i, _ in lex.phrases) <= set(range(len(lexicon_names())))
+    assert all(categories for categories in lex.phrase_starts.values())
