@@ -534,6 +534,9 @@ def serve(
         help="Refuse (413) a request that asks to score more characters than this, all documents together."),
     max_concurrent: int = typer.Option(MAX_CONCURRENT, "--max-concurrent", min=1,
         help="Score at most this many requests at once; answer 503 to one more."),
+    allow_private_urls: bool = typer.Option(False, "--allow-private-urls",
+        help="Let the form fetch web addresses on private networks and this machine (refused by default: "
+             "whoever sends an address would reach what the server can reach)."),
 ) -> None:
     """Serve a web page (paste a text, get the HTML report) and a JSON API (needs the serve extra)."""
     from . import server  # first: a missing serve extra is said before anything heavy loads
@@ -541,7 +544,7 @@ def serve(
 
     detector = Detector.load(model, trusted=trust_model, sensitivity=sensitivity)
     server.serve(detector, host=host, port=port, max_body_bytes=max_body_bytes, max_text_chars=max_text_chars,
-                 max_concurrent=max_concurrent)
+                 max_concurrent=max_concurrent, allow_private_urls=allow_private_urls)
 
 
 # ---------------------------------------------------------------------- import / export

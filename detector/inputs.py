@@ -19,6 +19,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import DetectorError, WebPageError
 from .readers import (
@@ -33,6 +34,9 @@ from .readers import (
     undecodable,
 )
 from .results import DocumentInfo
+
+if TYPE_CHECKING:
+    from .corpus import Document
 
 __all__ = ["Input", "InputDocument", "ReadProblem", "find_inputs", "read_inputs", "PART_BYTES", "STDIN_LIMIT",
            "INPUT_FORMATS", "DEFAULT_GLOBS"]
@@ -75,6 +79,11 @@ class InputDocument:
     part: int = 0
     offset: int = 0
     metadata: DocumentInfo | None = None
+
+    @classmethod
+    def of(cls, document: Document) -> InputDocument:
+        """A ``corpus.Document`` (a web page or Markdown file read by ``webpages``) to score, with its metadata."""
+        return cls(document.id, document.text, metadata=document.metadata)
 
 
 #: Text files above this size are read and scored in parts, so memory stays bounded (a part is
@@ -287,7 +296,7 @@ def _read_web_document(item: Input, encoding: str | None, timeout: float | None)
             document = webpages.document_from_markdown(text, name=item.name, source=source)
     except WebPageError as exc:
         raise _Unreadable(str(exc)) from None
-    return InputDocument(document.id, document.text, metadata=document.metadata)
+    return InputDocument.of(document)
 
 
 def _read_whole(item: Input) -> bytes:

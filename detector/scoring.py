@@ -312,7 +312,7 @@ def _as_input(item: InputDocument | Document | tuple[str, str] | str, position: 
     if isinstance(item, InputDocument):
         return item
     if isinstance(item, Document):
-        return InputDocument(item.id, item.text, metadata=item.metadata)
+        return InputDocument.of(item)
     if isinstance(item, str):
         return InputDocument(str(position), item)
     if isinstance(item, tuple) and len(item) == 2 and all(isinstance(x, str) for x in item):

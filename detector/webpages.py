@@ -18,13 +18,13 @@ import re
 from dataclasses import dataclass
 
 from .corpus import Document
-from .errors import DetectorError, WebPageError
+from .errors import DetectorError, PrivateAddressError, WebPageError
 from .readers import check_encoding, looks_binary, undecodable
 from .results import DocumentInfo
 
 __all__ = [
     "document_from_html", "document_from_markdown", "document_from_url", "strip_markdown", "fetch_page",
-    "check_timeout", "FetchedPage", "MAX_PAGE_BYTES", "DEFAULT_TIMEOUT", "MIN_WORDS",
+    "check_timeout", "address_problem", "FetchedPage", "MAX_PAGE_BYTES", "DEFAULT_TIMEOUT", "MIN_WORDS",
 ]
 
 #: A fetched page larger than this is refused: no article needs more, and memory stays bounded.
@@ -303,13 +303,22 @@ def _user_agent() -> str:
     return f"detector/{__version__} (persuasion-technique detector; Python urllib)"
 
 
-def fetch_page(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = MAX_PAGE_BYTES) -> FetchedPage:
+def fetch_page(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = MAX_PAGE_BYTES,
+               allow_private: bool = True) -> FetchedPage:
     """Fetch an http or https ``url``: at most ``max_bytes`` bytes, within about ``timeout`` seconds.
 
-    Redirects are followed to http and https URLs only.
+    Redirects are followed to http and https URLs only.  With ``allow_private=False`` (for a
+    service that fetches addresses other people send) every host the fetch connects to, the
+    first and each one redirected to, is resolved and refused when any of its addresses is not
+    a public one (``address_problem``); the connection then goes to an address so checked, so
+    a name that resolves differently a moment later cannot slip through, and proxies named in
+    the environment are not used (the check must see the address connected to).
 
     Raises
     ------
+    PrivateAddressError
+        With ``allow_private=False``: a host that resolves to a loopback, private, link-local,
+        multicast or reserved address.
     WebPageError
         Not an http(s) URL; the fetch failed (no connection, no such host, a TLS error); the
         server answered with an HTTP error; no complete answer within ``timeout``; the body is
@@ -330,7 +339,8 @@ def fetch_page(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = M
         "Accept": "text/html,application/xhtml+xml;q=0.9,text/markdown;q=0.5,text/plain;q=0.4",
         "Accept-Encoding": "identity",
     })
-    opener = urllib.request.build_opener(_web_redirects())
+    handlers = [_web_redirects()] if allow_private else [_web_redirects(), *_public_handlers()]
+    opener = urllib.request.build_opener(*handlers)
     deadline = time.monotonic() + timeout
     try:
         with opener.open(request, timeout=timeout) as response:
@@ -410,15 +420,96 @@ def _web_redirects() -> type:
     return WebRedirects
 
 
+# ---------------------------------------------------------------------- public addresses only
+
+
+def address_problem(address: str) -> str | None:
+    """Why an IP ``address`` is not one to fetch from on someone else's behalf, or None when it
+    is a public one.
+
+    Loopback, private, link-local, multicast, reserved and unspecified addresses are refused,
+    and any other that is not globally reachable (the shared address space of carriers, for
+    one).  An IPv6 address that carries an IPv4 one (IPv4-mapped, 6to4) is judged by it.
+    """
+    import ipaddress
+
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and (ip.ipv4_mapped or ip.sixtofour):
+        ip = ip.ipv4_mapped or ip.sixtofour  # type: ignore[assignment]
+    # The order matters: a loopback or link-local address is also "private" to ipaddress.
+    for test, kind in (("is_loopback", "a loopback"), ("is_link_local", "a link-local"),
+                       ("is_multicast", "a multicast"), ("is_unspecified", "an unspecified"),
+                       ("is_reserved", "a reserved"), ("is_private", "a private")):
+        if getattr(ip, test):
+            return f"{kind} address"
+    return None if ip.is_global else "an address that is not public"
+
+
+def _public_connection(address: tuple[str, int], timeout: float | None = None,
+                       source_address: tuple[str, int] | None = None):
+    """``socket.create_connection`` for public hosts only: every address ``address``'s host
+    resolves to is checked, then one of those very addresses is connected to."""
+    import socket
+
+    host, port = address
+    found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    for *_, sockaddr in found:
+        problem = address_problem(str(sockaddr[0]))
+        if problem is not None:
+            what = f"{host}, {problem}" if host == sockaddr[0] else f"{host}: it resolves to {sockaddr[0]}, {problem}"
+            raise PrivateAddressError(f"refused to fetch from {what}; only pages on the public internet are "
+                                      "fetched here, not pages on a private network or on this machine")
+    last: OSError | None = None
+    for family, kind, proto, _, sockaddr in found:
+        sock = socket.socket(family, kind, proto)
+        try:
+            if timeout is not None:
+                sock.settimeout(timeout)
+            if source_address is not None:
+                sock.bind(source_address)
+            sock.connect(sockaddr)
+            return sock
+        except OSError as exc:
+            sock.close()
+            last = exc
+    raise last if last is not None else OSError(f"{host} resolves to no address")
+
+
+def _public_handlers() -> list:
+    """urllib handlers whose connections go through ``_public_connection``, and a proxy handler
+    that uses no proxy."""
+    import http.client
+    import urllib.request
+
+    def pinned(connection):
+        # http.client opens its socket through this attribute, for plain and TLS connections alike;
+        # TLS still checks the certificate against the host name.
+        connection._create_connection = _public_connection
+        return connection
+
+    class PublicHTTPHandler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(lambda host, **kw: pinned(http.client.HTTPConnection(host, **kw)), req)
+
+    class PublicHTTPSHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            # No context given: http.client's default one, which checks certificates and host names.
+            return self.do_open(lambda host, **kw: pinned(http.client.HTTPSConnection(host, **kw)), req)
+
+    return [PublicHTTPHandler(), PublicHTTPSHandler(), urllib.request.ProxyHandler({})]
+
+
 def document_from_url(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = MAX_PAGE_BYTES,
-                      min_words: int = MIN_WORDS) -> Document:
+                      min_words: int = MIN_WORDS, allow_private: bool = True) -> Document:
     """Fetch ``url`` (see ``fetch_page``) and read it as a ``Document`` named by the URL.
 
     An HTML page gives its main text and metadata (``document_from_html``); plain text and
     Markdown are read as such.  The metadata's ``source`` is the URL the page came from after
-    redirects.  Raises ``WebPageError`` for every failure, fetching or reading.
+    redirects.  ``allow_private=False`` refuses hosts on private networks and this machine
+    (``PrivateAddressError``): pass it when the URL comes from someone else, as the web app
+    does.  Raises ``WebPageError`` for every failure, fetching or reading.
     """
-    page = fetch_page(url, timeout=timeout, max_bytes=max_bytes)
+    page = fetch_page(url, timeout=timeout, max_bytes=max_bytes, allow_private=allow_private)
     if page.kind == "html":
         charset = _known_charset(page.charset)
         return document_from_html(page.body, name=url, source=page.url, encoding=charset, min_words=min_words)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
-from ._display import aligned_table, metadata_line, model_label, quoted_name, visible
+from ._display import aligned_table, metadata_fields, metadata_line, model_label, quoted_name, visible
 from .errors import DetectorError
 from .results import DocumentInfo, DocumentResult, DocumentSummary, SentenceResult, TechniqueScore
 
@@ -290,7 +290,8 @@ def training_document(result: DocumentResult, index: int, options: WriterOptions
 
     Each evidence phrase of a detected technique is a span (a technique without evidence
     spans its sentence); ``detector train`` and ``detector export`` read the record back.
-    The record's ``metadata`` names the model that made the predictions.
+    The record's ``metadata`` names the model that made the predictions (``predicted_by``) and,
+    for a web page or Markdown file, its known ``title``, ``author``, ``date`` and ``source``.
     """
     from .corpus import document_record, predicted_document
 
@@ -298,7 +299,9 @@ def training_document(result: DocumentResult, index: int, options: WriterOptions
         raise DetectorError(f"the training format needs the text of {quoted_name(result.document)}: "
                             "score it with Detector.score_documents, which keeps it")
     document = predicted_document(result.to_dict(), result.text, result.offset)
-    metadata = {"predicted_by": options.model} if options.model is not None else None
+    metadata: dict = dict(metadata_fields(result.metadata))
+    if options.model is not None:
+        metadata["predicted_by"] = options.model
     return json.dumps(document_record(document, metadata), ensure_ascii=False) + "\n"
 
 

@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from detector import Detector, DetectorError
 from detector.corpus import Document
-from detector.errors import WebPageError
+from detector.errors import PrivateAddressError, WebPageError
 from detector.results import DocumentInfo
 from detector.webpages import (
+    address_problem,
     document_from_html,
     document_from_markdown,
     document_from_url,
@@ -270,20 +271,31 @@ class _Pages(http.server.BaseHTTPRequestHandler):
             self._send(302, b"", headers={"Location": "/news"})
         elif path == "/to-ftp":
             self._send(302, b"", headers={"Location": "ftp://127.0.0.1/file"})
+        elif path == "/away":  # to the fixture site's twin on another loopback address
+            self._send(302, b"", headers={"Location": f"{self.server.twin}/news"})
         else:
             self._send(500, b"unexpected path")
 
 
-@pytest.fixture(scope="module")
-def site():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+def _start(host: str) -> http.server.ThreadingHTTPServer:
+    server = http.server.ThreadingHTTPServer((host, 0), _Pages)
     server.daemon_threads = True
     server.user_agents = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def site():
+    server = _start("127.0.0.1")
+    # The same site on 127.0.0.2 (every 127.x address is this machine's): a redirect target that
+    # a test can treat as private while 127.0.0.1 passes for public.
+    twin = _start("127.0.0.2")
+    server.twin = twin.twin = f"http://127.0.0.2:{twin.server_address[1]}"
     yield f"http://127.0.0.1:{server.server_address[1]}", server
-    server.shutdown()
-    server.server_close()
+    for running in (server, twin):
+        running.shutdown()
+        running.server_close()
 
 
 def test_a_fetched_page_gives_its_main_text_and_metadata(site):
@@ -351,6 +363,83 @@ def test_a_closed_port_is_a_fetch_failure():
         port = probe.getsockname()[1]
     with pytest.raises(WebPageError, match="cannot fetch"):
         document_from_url(f"http://127.0.0.1:{port}/news", timeout=5)
+
+
+# ---------------------------------------------------------------------- public addresses only
+
+
+@pytest.mark.parametrize(("address", "problem"), [
+    ("127.0.0.1", "a loopback address"), ("127.8.0.9", "a loopback address"), ("::1", "a loopback address"),
+    ("10.2.3.4", "a private address"), ("172.16.9.1", "a private address"), ("192.168.1.20", "a private address"),
+    ("fd12:3456::1", "a private address"), ("169.254.169.254", "a link-local address"),
+    ("fe80::1%eth0", "a link-local address"), ("224.0.0.251", "a multicast address"),
+    ("ff02::1", "a multicast address"), ("240.1.2.3", "a reserved address"), ("0.0.0.0", "an unspecified address"),
+    ("100.64.0.1", "an address that is not public"),
+    # An IPv6 address that carries an IPv4 one is judged by it.
+    ("::ffff:127.0.0.1", "a loopback address"), ("::ffff:10.0.0.1", "a private address"),
+    ("2002:c0a8:0101::1", "a private address"),
+    ("93.184.216.34", None), ("8.8.4.4", None), ("2606:4700:4700::1111", None),
+])
+def test_address_problem_names_what_is_not_public(address, problem):
+    assert address_problem(address) == problem
+
+
+def test_private_addresses_are_refused_only_when_asked(site):
+    base, server = site
+    asked = len(server.user_agents)
+    with pytest.raises(PrivateAddressError, match=r"refused to fetch from 127\.0\.0\.1, a loopback address"):
+        document_from_url(f"{base}/news", allow_private=False)
+    with pytest.raises(PrivateAddressError, match=r"from localhost: it resolves to (127\.0\.0\.1|::1), a loopback"):
+        document_from_url(f"http://localhost:{server.server_address[1]}/news", allow_private=False)
+    # A number that names 127.0.0.1 is judged by the address it resolves to, not by how it is written.
+    with pytest.raises(PrivateAddressError, match="2130706433: it resolves to 127.0.0.1"):
+        document_from_url(f"http://2130706433:{server.server_address[1]}/news", allow_private=False)
+    assert len(server.user_agents) == asked  # refused before a request was sent
+    assert document_from_url(f"{base}/news").metadata.author == "Mara Quill"  # the default fetches anything
+    assert issubclass(PrivateAddressError, WebPageError)
+
+
+def _only_public(address: str, real=address_problem) -> str | None:
+    """As ``address_problem``, but 127.0.0.1 (the fixture site) passes for a public address."""
+    return None if address == "127.0.0.1" else real(address)
+
+
+def test_every_redirect_is_checked_again(site, monkeypatch):
+    import detector.webpages as webpages
+
+    base, server = site
+    monkeypatch.setattr(webpages, "address_problem", _only_public)
+    assert document_from_url(f"{base}/news", allow_private=False).metadata.source == f"{base}/news"
+    with pytest.raises(PrivateAddressError, match=r"refused to fetch from 127\.0\.0\.2, a loopback address"):
+        document_from_url(f"{base}/away", allow_private=False)
+    # Allowed, the same redirect is followed to the twin site.
+    assert document_from_url(f"{base}/away").metadata.source == f"{server.twin}/news"
+
+
+def test_every_address_of_a_host_is_checked_and_the_checked_one_connected_to(site, monkeypatch):
+    import socket
+
+    import detector.webpages as webpages
+
+    base, server = site
+    port = server.server_address[1]
+    answers: list[list[str]] = []
+
+    def resolve(host, port, *args, **kwargs):
+        addresses = answers.pop(0)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in addresses]
+
+    monkeypatch.setattr(webpages, "address_problem", _only_public)
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    # One public address and one private: refused, naming the private one, before any connection.
+    answers.append(["93.184.216.34", "10.0.0.7"])
+    with pytest.raises(PrivateAddressError, match=r"pages\.example: it resolves to 10\.0\.0\.7, a private address"):
+        document_from_url(f"http://pages.example:{port}/news", allow_private=False)
+    # The name is resolved once per connection and the connection goes to the address checked:
+    # a second answer (a rebinding to a private address) is never asked for.
+    answers.extend([["127.0.0.1"], ["10.0.0.7"]])
+    doc = document_from_url(f"http://pages.example:{port}/news", allow_private=False)
+    assert doc.metadata.title == "Council votes to build the second bridge" and answers == [["10.0.0.7"]]
 
 
 def test_web_page_errors_are_detector_errors():

@@ -183,5 +183,12 @@ def test_training_format_writes_the_predictions_as_training_records(tmp_path):
     assert docs[0].sentence_labels() == [frozenset(), {"loaded_language", "exaggeration"}]
     assert [(s.start, s.end, s.technique) for s in docs[1].spans] == [(0, 10, "slogan")]
     assert docs[2].spans == ()  # an unclear sentence names no technique
+    from detector.results import DocumentInfo
+
+    page = DocumentResult("https://news.example/a", results[0].sentences, text=text,
+                          metadata=DocumentInfo("Harbour plan", None, "2026-01-02", "https://news.example/a"))
+    record = json.loads(render([page], "training", model={"file": "m.skops"}))
+    assert record["metadata"] == {"title": "Harbour plan", "date": "2026-01-02", "source": "https://news.example/a",
+                                  "predicted_by": {"file": "m.skops"}}
     with pytest.raises(DetectorError, match="needs the text"):
         render([DocumentResult("x.txt", [])], "training")
