@@ -688,7 +688,7 @@ def test_a_browser_pastes_a_text_and_sees_the_highlights(base, tmp_path):
                 page.click("button[type=submit]")
             assert page.url.endswith("/report") and page.title() == "Persuasion techniques report"
             shameful = page.locator(".sentence.flagged", has_text="shameful")
-            assert shameful.count() == 1 and shameful.locator("mark.evidence").count() >= 1
+            assert shameful.count() == 1 and shameful.locator("mark.ev").count() >= 1
             panel = shameful.locator(".panel")
             assert not panel.is_visible()
             shameful.focus()  # the details panel opens on keyboard focus, without JavaScript
