@@ -20,8 +20,8 @@ DISTRIBUTION = "propaganda-detector"
 __all__ = [
     "Detector", "train", "train_shipped", "read_corpus", "evaluate", "Document", "LabelledSpan",
     "InputDocument", "find_inputs", "read_inputs", "render", "get_writer",
-    "SentenceResult", "TechniqueScore", "Evidence", "DocumentResult", "DetectorError", "DataError",
-    "ModelError", "TECHNIQUES", "TECHNIQUE_IDS", "split_sentences", "DISTRIBUTION", "__version__",
+    "SentenceResult", "TechniqueScore", "Evidence", "DocumentResult", "DocumentInfo", "DetectorError", "DataError",
+    "ModelError", "WebPageError", "TECHNIQUES", "TECHNIQUE_IDS", "split_sentences", "DISTRIBUTION", "__version__",
 ]
 
 _LAZY = {
@@ -41,9 +41,11 @@ _LAZY = {
     "TechniqueScore": "detector.results",
     "Evidence": "detector.results",
     "DocumentResult": "detector.results",
+    "DocumentInfo": "detector.results",
     "DetectorError": "detector.errors",
     "DataError": "detector.errors",
     "ModelError": "detector.errors",
+    "WebPageError": "detector.errors",
     "TECHNIQUES": "detector.taxonomy",
     "TECHNIQUE_IDS": "detector.taxonomy",
     "split_sentences": "detector.segmentation",
@@ -51,10 +53,10 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from .corpus import Document, LabelledSpan, read_corpus
-    from .errors import DataError, DetectorError, ModelError
+    from .errors import DataError, DetectorError, ModelError, WebPageError
     from .evaluation import evaluate
     from .inputs import InputDocument, find_inputs, read_inputs
-    from .results import DocumentResult, Evidence, SentenceResult, TechniqueScore
+    from .results import DocumentInfo, DocumentResult, Evidence, SentenceResult, TechniqueScore
     from .scoring import Detector
     from .segmentation import split_sentences
     from .taxonomy import TECHNIQUE_IDS, TECHNIQUES

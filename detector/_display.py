@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Collection, Sequence
 
-from .results import DocumentResult, SentenceResult
+from .results import DocumentInfo, DocumentResult, SentenceResult
 from .taxonomy import TECHNIQUES
 from .taxonomy import short_code as short_code  # the views' technique codes are defined with the taxonomy
 
@@ -64,6 +64,19 @@ def quoted_name(name: str) -> str:
     if "\t" in name or "\n" in name or "\r" in name or CONTROL.search(name):
         return json.dumps(name, ensure_ascii=False)
     return name
+
+
+def metadata_fields(info: DocumentInfo | None) -> list[tuple[str, str]]:
+    """The known fields of a document's metadata as ``(label, value)`` pairs, in a fixed order."""
+    if info is None:
+        return []
+    pairs = (("title", info.title), ("author", info.author), ("date", info.date), ("source", info.source))
+    return [(label, value) for label, value in pairs if value]
+
+
+def metadata_line(info: DocumentInfo | None) -> str:
+    """``title: ... | author: ... | date: ... | source: ...`` (known fields only), safe to show on one line."""
+    return " | ".join(f"{label}: {visible(quoted_name(value))}" for label, value in metadata_fields(info))
 
 
 def model_label(model: dict | None) -> str:

@@ -196,7 +196,8 @@ def score(
     ctx: typer.Context,
     paths: list[str] | None = typer.Argument(
         None, metavar="PATH",
-        help="Text files, directories (all *.txt inside), .jsonl/.csv/.tsv corpora, or - for standard input."),
+        help="Text, HTML and Markdown files, directories (the files inside that --glob names), http(s) URLs, "
+             ".jsonl/.csv/.tsv corpora, or - for standard input."),
     model: Path | None = typer.Option(None, "--model", "-m", metavar="FILE",
         help="Model file (default: the shipped model)."),
     output_format: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
@@ -213,8 +214,15 @@ def score(
         help="Worker processes (-1: all cores); output order is unchanged."),
     text_column: str = typer.Option("text", "--text-column", metavar="NAME",
         help="The text column of .csv/.tsv inputs."),
+    input_format: str | None = typer.Option(None, "--input-format", metavar="FORMAT",
+        help="text, html or markdown: how to read standard input and files (default: from the suffix; text for -)."),
+    globs: list[str] | None = typer.Option(None, "--glob", metavar="PATTERN",
+        help="Files to read in directories, e.g. '*.html' (repeatable; default: *.txt *.html *.htm *.md *.markdown)."),
+    encoding: str | None = typer.Option(None, "--encoding", metavar="NAME",
+        help="Encoding of text, Markdown, HTML and CSV files, e.g. cp1252 (default: UTF-8; HTML says its own)."),
+    timeout: float = typer.Option(20.0, "--timeout", metavar="SECONDS", help="Seconds fetching a URL may take."),
     skip_errors: bool = typer.Option(False, "--skip-errors",
-        help="Skip unreadable files with a warning instead of failing at the end."),
+        help="Skip unreadable files and pages that cannot be fetched, with a warning, instead of failing at the end."),
     resume: bool = typer.Option(False, "--resume",
         help="Continue an interrupted JSONL --output run, skipping documents already written."),
     csv_raw: bool = typer.Option(False, "--csv-raw",
@@ -249,12 +257,17 @@ def score(
         _warn("--sensitivity does not apply with --min-score (one threshold for every technique); ignored")
     if not paths:
         if sys.stdin is None or sys.stdin.isatty():
-            raise DetectorError("give files or directories to score, or - to read standard input")
+            raise DetectorError("give files, directories or URLs to score, or - to read standard input")
         paths = ["-"]
     # A report written inside a scored folder is not read back as an article next time.
-    inputs = find_inputs(paths, exclude=[output, partial_path(output)] if output is not None else ())
+    inputs = find_inputs(paths, exclude=[output, partial_path(output)] if output is not None else (),
+                         globs=globs, input_format=input_format)
     if _given(ctx, "text_column") and not any(i.kind in ("csv", "tsv") for i in inputs):
         _warn("--text-column applies only to .csv/.tsv inputs, and there are none; ignored")
+    if _given(ctx, "timeout") and not any(i.kind == "url" for i in inputs):
+        _warn("--timeout applies only to http(s) URLs, and there are none; ignored")
+    if globs and not any(p != "-" and Path(p).is_dir() for p in paths):
+        _warn("--glob applies only to directories, and none was named; ignored")
     if output is not None:
         output = check_output(output, [i.path for i in inputs if i.path is not None])
         if resume and output.exists() and not partial_path(output).exists():
@@ -280,7 +293,8 @@ def score(
     fingerprint = None
     if resumable:
         options = {"all_scores": all_scores, "explain": explain, "text_column": text_column,
-                   "sensitivity": sensitivity, "min_score": min_score, "voice": voice}
+                   "sensitivity": sensitivity, "min_score": min_score, "voice": voice, "encoding": encoding,
+                   "input_format": input_format}
         fingerprint = run_fingerprint([(i.name, i.path) for i in inputs], options,
                                       {"source": str(detector.source), "metadata": detector.metadata})
     # Documents already written, counted in input order: names may repeat, positions do not.
@@ -293,13 +307,13 @@ def score(
         if skip_errors:
             warnings.warn(f"skipped {problem}", stacklevel=1)
 
-    documents = (d for position, d in enumerate(read_inputs(inputs, on_problem, text_column=text_column))
-                 if position >= done)
+    read = read_inputs(inputs, on_problem, text_column=text_column, encoding=encoding, timeout=timeout)
+    documents = (d for position, d in enumerate(read) if position >= done)
     # A bar over the documents when there are several and a person is watching; it would
     # only garble a coloured view drawn on the same terminal.
-    show = progress_enabled(quiet) and (len(inputs) > 1 or any(i.kind != "text" for i in inputs)) \
+    show = progress_enabled(quiet) and (len(inputs) > 1 or any(i.is_corpus for i in inputs)) \
         and (output is not None or not sys.stdout.isatty())
-    total = len(inputs) if all(i.kind == "text" for i in inputs) and not done else None
+    total = len(inputs) if not any(i.is_corpus for i in inputs) and not done else None
     written = _Written()
 
     def write(out) -> None:
@@ -520,6 +534,9 @@ def serve(
         help="Refuse (413) a request that asks to score more characters than this, all documents together."),
     max_concurrent: int = typer.Option(MAX_CONCURRENT, "--max-concurrent", min=1,
         help="Score at most this many requests at once; answer 503 to one more."),
+    allow_private_urls: bool = typer.Option(False, "--allow-private-urls",
+        help="Let the form fetch web addresses on private networks and this machine (refused by default: "
+             "whoever sends an address would reach what the server can reach)."),
 ) -> None:
     """Serve a web page (paste a text, get the HTML report) and a JSON API (needs the serve extra)."""
     from . import server  # first: a missing serve extra is said before anything heavy loads
@@ -527,7 +544,7 @@ def serve(
 
     detector = Detector.load(model, trusted=trust_model, sensitivity=sensitivity)
     server.serve(detector, host=host, port=port, max_body_bytes=max_body_bytes, max_text_chars=max_text_chars,
-                 max_concurrent=max_concurrent)
+                 max_concurrent=max_concurrent, allow_private_urls=allow_private_urls)
 
 
 # ---------------------------------------------------------------------- import / export

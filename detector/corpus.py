@@ -18,6 +18,7 @@ import numpy as np
 
 from .errors import DataError
 from .readers import ReadError, TableHeader, jsonl_records, read_text, table_rows
+from .results import DocumentInfo
 from .segmentation import Sentence, split_sentences
 from .taxonomy import PTC_LABELS, TECHNIQUE_IDS, is_technique
 
@@ -46,13 +47,16 @@ class Document:
     """A text with its technique spans.
 
     ``sentences`` is set when the source fixes the sentence units (PTC lines, CSV rows);
-    otherwise the text is segmented with ``split_sentences``.
+    otherwise the text is segmented with ``split_sentences``.  ``metadata`` holds the title,
+    author, date and source of a document read from a web page or Markdown
+    (``detector.webpages``); scoring carries it into the ``DocumentResult``.
     """
 
     id: str
     text: str
     spans: tuple[LabelledSpan, ...] = ()
     fixed_sentences: tuple[Sentence, ...] | None = field(default=None, repr=False)
+    metadata: DocumentInfo | None = None
 
     def sentences(self) -> list[Sentence]:
         """The document's sentence units, in order."""

@@ -7,8 +7,8 @@ CLI turns these into exit code 2 without a traceback; any other exception is a b
 
 from __future__ import annotations
 
-__all__ = ["DetectorError", "DataError", "ModelError", "LimitError", "ColumnError", "MissingExtraError",
-           "missing_extra"]
+__all__ = ["DetectorError", "DataError", "ModelError", "WebPageError", "PrivateAddressError", "LimitError",
+           "ColumnError", "MissingExtraError", "missing_extra"]
 
 
 class DetectorError(Exception):
@@ -29,6 +29,16 @@ class DataError(DetectorError):
 
 class ModelError(DetectorError):
     """A model file that cannot be used: missing, not a model, or an unknown format version."""
+
+
+class WebPageError(DetectorError):
+    """A web page that yields no text to score: it could not be fetched (network failure,
+    HTTP error, timeout, too large), is not a web page, or holds no main text."""
+
+
+class PrivateAddressError(WebPageError):
+    """A web address refused before it is fetched: its host resolves to a loopback, private,
+    link-local, multicast or reserved address (a guard against server-side request forgery)."""
 
 
 class LimitError(DetectorError):

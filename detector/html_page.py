@@ -26,6 +26,7 @@ from ._display import (
     colour_of,
     document_text,
     evidence_segments,
+    metadata_fields,
     model_label,
     short_code,
 )
@@ -153,6 +154,10 @@ refresh();
 """
 
 
+#: Marks a page as this report, so that a folder scored again does not read its old reports as articles.
+REPORT_MARKER = '<meta name="generator" content="detector">'
+
+
 def _definition(technique: str) -> str:
     return get_technique(technique).definition if is_technique(technique) else ""
 
@@ -201,7 +206,7 @@ class HtmlPage:
             for t in TECHNIQUES
         )
         return (
-            f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n{REPORT_MARKER}\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(self.title)}</title>\n<style>{_CSS}{_FILTER_CSS}</style>\n</head>\n<body>\n"
             f"<header>{self._back_link()}<h1>{escape(self.title)}</h1>\n"
@@ -248,7 +253,7 @@ class HtmlPage:
         self.ranking.append((result.document, len(result.sentences), result.flagged, anchor, top))
         first_flag = self.flags + 1
         text = document_text(result)
-        parts = [f'<section class="document" id="{anchor}">\n<h2>{escape(result.document)}</h2>\n',
+        parts = [f'<section class="document" id="{anchor}">\n{_document_heading(result)}',
                  self._headline(result, counts, first_flag), '<div class="article">']
         cursor = 0
         numbers: dict[int, int] = {}  # sentence position -> its flag number
@@ -308,6 +313,26 @@ class HtmlPage:
             f"<th>Top techniques</th></tr></thead><tbody>{table}</tbody></table></div>\n</footer>\n"
             f"<script>{_SCRIPT}</script>\n</body>\n</html>\n"
         )
+
+
+def _document_heading(result: DocumentResult) -> str:
+    """The document's heading: its title when its page gave one, then where it came from."""
+    fields = dict(metadata_fields(result.metadata))
+    title = fields.pop("title", None)
+    heading = f"<h2>{escape(title or result.document)}</h2>\n"
+    if result.metadata is None:
+        return heading
+    source = fields.pop("source", None)
+    details = [escape(result.document)] if title and result.document != source else []
+    if "author" in fields:
+        details.append(f"by {escape(fields['author'])}")
+    if "date" in fields:
+        details.append(f'<time>{escape(fields["date"])}</time>')
+    if source is not None:
+        # Only web addresses become links: a path on the scoring machine means nothing to a reader's browser.
+        details.append(f'source: <a href="{escape(source)}" rel="noopener noreferrer">{escape(source)}</a>'
+                       if source.startswith(("http://", "https://")) else f"source: {escape(source)}")
+    return heading + (f'<p class="meta source">{" · ".join(details)}</p>\n' if details else "")
 
 
 def _sentence_html(s: SentenceResult, number: int) -> str:

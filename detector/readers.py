@@ -9,11 +9,13 @@ reports each one and goes on with the next document (``score``).
   the like, which ``str.splitlines`` would wrongly split on); a ``\\r`` before it is allowed.
 * CSV/TSV: the file is read with ``newline=""`` so a quoted field keeps its line breaks; a
   byte-order mark before the header is dropped; fields may be as long as a document.
-* Text: UTF-8, with a clear message for binary files and undecodable bytes.
+* Text: UTF-8 unless the caller names another encoding (``cp1252``, ``latin-1``...), with a
+  clear message for binary files and undecodable bytes.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import sys
@@ -21,7 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ReadError", "TableHeader", "decode_text", "read_text", "jsonl_records", "table_rows", "has_lone_surrogate"]
+__all__ = ["ReadError", "TableHeader", "check_encoding", "looks_binary", "undecodable", "decode_text", "read_text",
+           "jsonl_records", "table_rows", "has_lone_surrogate"]
 
 # A CSV field is a whole document; the csv module's default limit (128 KiB) would refuse long ones.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -35,23 +38,48 @@ class ReadError:
     line: int | None = None
 
 
-def decode_text(data: bytes) -> str | ReadError:
-    """``data`` as UTF-8 text, or why it is not text."""
-    if b"\x00" in data[:8192]:
+def check_encoding(name: str) -> str:
+    """The codec's canonical name for ``name`` (``latin-1`` gives ``iso8859-1``).
+
+    Raises ``DetectorError`` for a name Python does not know.
+    """
+    from .errors import DetectorError
+
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise DetectorError(f"unknown encoding {name!r}; use a name such as utf-8, cp1252 or latin-1") from None
+
+
+def looks_binary(data: bytes, encoding: str = "utf-8") -> bool:
+    """A NUL byte near the start means a binary file, except in UTF-16/32, where it is text."""
+    return b"\x00" in data[:8192] and not check_encoding(encoding).startswith(("utf-16", "utf-32"))
+
+
+def undecodable(exc: UnicodeDecodeError, encoding: str, offset: int = 0) -> str:
+    """The message for bytes that are not text in ``encoding``, with their offset in the file."""
+    name = "UTF-8" if check_encoding(encoding) == "utf-8" else encoding
+    hint = "; name its encoding if it is another (for example --encoding cp1252)" if name == "UTF-8" else ""
+    return f"not {name} text (undecodable byte at offset {offset + exc.start}){hint}"
+
+
+def decode_text(data: bytes, encoding: str = "utf-8") -> str | ReadError:
+    """``data`` as text in ``encoding`` (UTF-8 by default), or why it is not text."""
+    if looks_binary(data, encoding):
         return ReadError("a binary file, not text")
     try:
-        return data.decode("utf-8")
+        return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        return ReadError(f"not UTF-8 text (undecodable byte at offset {exc.start})")
+        return ReadError(undecodable(exc, encoding))
 
 
-def read_text(path: Path) -> str | ReadError:
-    """The whole file as text, or why it cannot be read."""
+def read_text(path: Path, encoding: str = "utf-8") -> str | ReadError:
+    """The whole file as text in ``encoding``, or why it cannot be read."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         return ReadError(f"cannot read ({exc.strerror})")
-    return decode_text(data)
+    return decode_text(data, encoding)
 
 
 def jsonl_records(path: Path) -> Iterator[tuple[int, dict | ReadError]]:
@@ -110,15 +138,17 @@ class TableHeader:
     columns: tuple[str, ...]
 
 
-def table_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[int, TableHeader | dict[str, str] | ReadError]]:
-    """``(line number, row)`` for every row of a CSV/TSV file with a header.
+def table_rows(path: Path, delimiter: str = ",",
+               encoding: str = "utf-8") -> Iterator[tuple[int, TableHeader | dict[str, str] | ReadError]]:
+    """``(line number, row)`` for every row of a CSV/TSV file with a header, in ``encoding``.
 
     The first item is ``(1, TableHeader)``, so the caller can check the columns before the
     rows come.  The line number of a row is the line it starts on (a quoted field may span
     several lines).
     """
     try:
-        fh = open(path, encoding="utf-8-sig", newline="")
+        # A spreadsheet's UTF-8 export often starts with a byte-order mark: it is not a column name.
+        fh = open(path, encoding="utf-8-sig" if check_encoding(encoding) == "utf-8" else encoding, newline="")
     except OSError as exc:
         yield 0, ReadError(f"cannot read ({exc.strerror})")
         return
@@ -131,6 +161,6 @@ def table_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[int, TableHea
                 yield start, {k: v for k, v in row.items() if k is not None}
                 start = reader.line_num + 1
         except UnicodeDecodeError as exc:
-            yield 0, ReadError(f"not UTF-8 text (undecodable byte at offset {exc.start})")
+            yield 0, ReadError(undecodable(exc, encoding))
         except csv.Error as exc:
             yield reader.line_num, ReadError(f"malformed CSV ({exc})", reader.line_num)

@@ -5,7 +5,26 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-__all__ = ["Evidence", "TechniqueScore", "SentenceResult", "DocumentResult", "DocumentSummary"]
+__all__ = ["DocumentInfo", "Evidence", "TechniqueScore", "SentenceResult", "DocumentResult", "DocumentSummary"]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """Where a document came from, as far as its page says: title, author, date and source.
+
+    Web pages and Markdown files carry it (``source`` is the URL or path read); plain text
+    has none (``None`` in place of a ``DocumentInfo``).  Each field is ``None`` when unknown;
+    ``date`` is ``YYYY-MM-DD`` when the page gave one.
+    """
+
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        """Every field, ``None`` for unknown ones: the ``metadata`` object of JSON outputs."""
+        return {"title": self.title, "author": self.author, "date": self.date, "source": self.source}
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,13 +158,16 @@ class DocumentResult:
     ``text`` is the document itself when the caller kept it (reports that show the whole
     article use it for the spaces and line breaks between sentences); it is not serialised.
     A very large file is scored in parts: ``offset`` is where this part's ``text`` starts in
-    the file, and the sentences' offsets count from the start of the file.
+    the file, and the sentences' offsets count from the start of the file.  ``metadata`` is
+    the document's title, author, date and source when it came from a web page or Markdown
+    (``None`` for plain text); offsets then count in the extracted text.
     """
 
     document: str
     sentences: list[SentenceResult]
     text: str | None = field(default=None, compare=False, repr=False)
     offset: int = field(default=0, compare=False)
+    metadata: DocumentInfo | None = None
 
     @property
     def flagged(self) -> int:
@@ -157,7 +179,12 @@ class DocumentResult:
         return self.offset > 0
 
     def to_dict(self, all_scores: bool = False) -> dict:
-        return {"document": self.document, "sentences": [s.to_dict(all_scores) for s in self.sentences]}
+        """The JSON object of this document; ``metadata`` appears only when the document has some."""
+        out: dict = {"document": self.document}
+        if self.metadata is not None:
+            out["metadata"] = self.metadata.to_dict()
+        out["sentences"] = [s.to_dict(all_scores) for s in self.sentences]
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +194,7 @@ class DocumentSummary:
     ``flagged`` counts flagged sentences, the ``unclear`` ones (flagged, no technique over its
     threshold) included; ``techniques`` holds, commonest first, each detected technique with
     the number of sentences that use it (candidates of unclear sentences are not counted).
+    ``metadata`` is the document's title, author, date and source, as in ``DocumentResult``.
     """
 
     document: str
@@ -174,21 +202,27 @@ class DocumentSummary:
     flagged: int
     unclear: int
     techniques: tuple[tuple[str, int], ...] = ()
+    metadata: DocumentInfo | None = None
 
     @classmethod
     def of(cls, result: DocumentResult) -> DocumentSummary:
         """The summary of one result (one part, for a large file scored in parts)."""
         counts = Counter(t.technique for s in result.sentences for t in s.techniques)
         return cls(result.document, len(result.sentences), result.flagged,
-                   sum(s.unclear for s in result.sentences), tuple(counts.most_common()))
+                   sum(s.unclear for s in result.sentences), tuple(counts.most_common()), result.metadata)
 
     def merged(self, part: DocumentSummary) -> DocumentSummary:
-        """This summary with a later part of the same document added."""
+        """This summary with a later part of the same document added (the parts share its metadata)."""
         counts = Counter(dict(self.techniques))
         counts.update(dict(part.techniques))
         return DocumentSummary(self.document, self.sentences + part.sentences, self.flagged + part.flagged,
-                               self.unclear + part.unclear, tuple(counts.most_common()))
+                               self.unclear + part.unclear, tuple(counts.most_common()),
+                               self.metadata or part.metadata)
 
     def to_dict(self) -> dict:
-        return {"document": self.document, "sentences": self.sentences, "flagged": self.flagged,
-                "unclear": self.unclear, "techniques": dict(self.techniques)}
+        """The JSON object of this summary; ``metadata`` appears only when the document has some."""
+        out = {"document": self.document, "sentences": self.sentences, "flagged": self.flagged,
+               "unclear": self.unclear, "techniques": dict(self.techniques)}
+        if self.metadata is not None:
+            out["metadata"] = self.metadata.to_dict()
+        return out

@@ -14,10 +14,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from .corpus import Document
 from .errors import DetectorError
 from .features import SentenceInput, document_inputs
 from .inputs import InputDocument
@@ -25,9 +26,6 @@ from .model import TechniqueClassifier, decide
 from .persistence import default_model_path, load_model, save_model
 from .results import DocumentResult, Evidence, SentenceResult, TechniqueScore
 from .segmentation import Sentence, is_non_prose, split_sentences
-
-if TYPE_CHECKING:
-    from .corpus import Document
 
 __all__ = ["Detector", "cached_detector", "check_voice", "VOICES"]
 
@@ -130,8 +128,10 @@ class Detector:
 
     # ------------------------------------------------------------------ scoring
 
-    def score(self, text: str, explain: bool = False, min_score: float | None = None) -> list[SentenceResult]:
-        """Split ``text`` into sentences and score each one (with evidence if ``explain``).
+    def score(self, text: str | Document, explain: bool = False,
+              min_score: float | None = None) -> list[SentenceResult]:
+        """Split ``text`` (or a ``Document``'s text) into sentences and score each one (with
+        evidence if ``explain``).
 
         ``min_score`` replaces every threshold for this call (see ``thresholds``).
         """
@@ -145,7 +145,7 @@ class Detector:
         """
         return next(self.score_many([_text(text)], explain=True, top=top, min_score=min_score))
 
-    def score_documents(self, documents: Iterable[InputDocument | tuple[str, str] | str], n_jobs: int = 1,
+    def score_documents(self, documents: Iterable[InputDocument | Document | tuple[str, str] | str], n_jobs: int = 1,
                         explain: bool = False, top: int = 3, min_score: float | None = None,
                         voice: str | None = None) -> Iterator[DocumentResult]:
         """Score documents lazily, yielding one ``DocumentResult`` per document, in input order.
@@ -153,8 +153,9 @@ class Detector:
         This is the library's document loop: each document keeps its name, its part and its
         offset (a part of a large file) through batching and worker processes, and its
         sentences come back with offsets into the whole file.  ``documents`` may hold
-        ``InputDocument`` objects (see ``detector.inputs``), ``(name, text)`` pairs or bare
-        texts (named by their position).  ``n_jobs`` > 1 (or -1 for all cores) scores batches
+        ``InputDocument`` objects (see ``detector.inputs``), ``Document`` objects (a web page
+        read by ``detector.webpages``: its metadata comes with its result), ``(name, text)``
+        pairs or bare texts (named by their position).  ``n_jobs`` > 1 (or -1 for all cores) scores batches
         in worker processes, each loading the model once; results are identical to
         ``n_jobs=1``.  With ``explain``, detected techniques carry their evidence.
         ``min_score`` replaces every threshold (see ``thresholds``).  Every detected technique
@@ -302,21 +303,26 @@ def check_voice(voice: str) -> str | None:
 def _text(text: object) -> str:
     if isinstance(text, str):
         return text
+    if isinstance(text, Document):  # a web page or Markdown file read by ``webpages``
+        return text.text
     if isinstance(text, (bytes, bytearray)):
         raise DetectorError("score text, not bytes: decode it first (for example data.decode('utf-8'))")
     raise DetectorError(f"score takes a str, not {type(text).__name__}")
 
 
-def _as_input(item: InputDocument | tuple[str, str] | str, position: int) -> InputDocument:
+def _as_input(item: InputDocument | Document | tuple[str, str] | str, position: int) -> InputDocument:
     if isinstance(item, InputDocument):
         return item
+    if isinstance(item, Document):
+        return InputDocument.of(item)
     if isinstance(item, str):
         return InputDocument(str(position), item)
     if isinstance(item, tuple) and len(item) == 2 and all(isinstance(x, str) for x in item):
         return InputDocument(item[0], item[1])
     if isinstance(item, (bytes, bytearray)):
         raise DetectorError("score text, not bytes: decode it first (for example data.decode('utf-8'))")
-    raise DetectorError(f"cannot score a {type(item).__name__}: give text, (name, text) pairs or InputDocument")
+    raise DetectorError(f"cannot score a {type(item).__name__}: give text, (name, text) pairs, InputDocument "
+                        "or Document")
 
 
 def _results(batch: Sequence[InputDocument], scored: Sequence[list[SentenceResult]]) -> Iterator[DocumentResult]:
@@ -324,7 +330,7 @@ def _results(batch: Sequence[InputDocument], scored: Sequence[list[SentenceResul
     for document, sentences in zip(batch, scored, strict=True):
         if document.offset:
             sentences = [s.shifted(document.offset) for s in sentences]
-        yield DocumentResult(document.name, sentences, document.text, document.offset)
+        yield DocumentResult(document.name, sentences, document.text, document.offset, document.metadata)
 
 
 def _with_voices(text: str, sentences: list[SentenceResult], keep: str | None) -> list[SentenceResult]:

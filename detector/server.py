@@ -3,8 +3,13 @@
     from detector.server import create_app
     app = create_app(Detector.load(), max_text_chars=500_000)   # any ASGI server can run it
 
-* ``GET /`` a form to paste a text or upload a ``.txt`` file; it posts to ``POST /report``,
-  which answers with the same page as ``detector score --format html``.
+* ``GET /`` a form to paste a text, upload a ``.txt``, ``.html``/``.htm`` or ``.md`` file, or give
+  a web address; it posts to ``POST /report``, which answers with the same page as
+  ``detector score --format html``.  A web address is fetched as ``detector score URL`` fetches
+  it, except that, unless ``allow_private_urls``, one whose host resolves to a loopback,
+  private, link-local, multicast or reserved address is refused (403), at every redirect too:
+  the person who sends an address may not be the one who runs the server, and should not reach
+  what only the server can reach (server-side request forgery).
 * ``POST /score`` and ``POST /explain`` take ``{"text": ..., "id": ...}`` or
   ``{"documents": [{"id": ..., "text": ...}, ...]}`` with the options of ``detector score``
   (``sensitivity``, ``min_score``, ``voice``, ``all_scores``) and answer with the same JSON as
@@ -25,6 +30,7 @@ Needs the optional extra: ``pip install 'propaganda-detector[serve]'``.
 
 from __future__ import annotations
 
+import functools
 import io
 import ipaddress
 import json
@@ -36,7 +42,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from . import __version__
-from .errors import DetectorError, LimitError, missing_extra
+from .errors import DetectorError, LimitError, PrivateAddressError, missing_extra
 from .submissions import (
     MAX_BODY_BYTES,
     MAX_CONCURRENT,
@@ -172,12 +178,15 @@ def _size(n: int) -> str:
 
 
 def create_app(detector: Detector | None = None, *, max_body_bytes: int = MAX_BODY_BYTES,
-               max_text_chars: int = MAX_TEXT_CHARS, max_concurrent: int = MAX_CONCURRENT) -> FastAPI:
+               max_text_chars: int = MAX_TEXT_CHARS, max_concurrent: int = MAX_CONCURRENT,
+               allow_private_urls: bool = False) -> FastAPI:
     """The web app and API for ``detector`` (default: the shipped model), an ASGI application.
 
     The model is warmed up here, once.  ``max_body_bytes`` bounds a request's body,
     ``max_text_chars`` the characters one request may score, ``max_concurrent`` the requests
-    scored at once.  Raises ``DetectorError`` for a limit that is not a positive whole number.
+    scored (or fetched) at once.  ``allow_private_urls`` lets the form fetch web addresses on
+    private networks and this machine, refused by default.  Raises ``DetectorError`` for a limit
+    that is not a positive whole number.
     """
     limits = {"max_body_bytes": max_body_bytes, "max_text_chars": max_text_chars, "max_concurrent": max_concurrent}
     for name, value in limits.items():
@@ -195,7 +204,8 @@ def create_app(detector: Detector | None = None, *, max_body_bytes: int = MAX_BO
         defaults = {"sensitivity": detector.sensitivity, "voice": "all"}
         return HTMLResponse(form_page(sensitivities=list(SENSITIVITIES), voices=VOICES, model=detector.model_info,
                                       max_text_chars=max_text_chars, max_body_bytes=max_body_bytes,
-                                      upload_suffixes=tuple(UPLOAD_READERS), **{**defaults, **fields}),
+                                      upload_suffixes=tuple(UPLOAD_READERS), allow_private_urls=allow_private_urls,
+                                      **{**defaults, **fields}),
                             status_code=status)
 
     def reject(path: str, message: str) -> Response:
@@ -205,7 +215,7 @@ def create_app(detector: Detector | None = None, *, max_body_bytes: int = MAX_BO
 
     @app.exception_handler(DetectorError)
     async def user_error(request: Request, exc: DetectorError) -> Response:
-        return _error(413 if isinstance(exc, LimitError) else 422, str(exc))
+        return _error(_status_of(exc), str(exc))
 
     @app.exception_handler(_Busy)
     async def busy(request: Request, exc: _Busy) -> Response:
@@ -241,21 +251,23 @@ def create_app(detector: Detector | None = None, *, max_body_bytes: int = MAX_BO
             upload = await _upload(form.get("file"))
         finally:
             await form.close()  # uploads are spooled to temporary files
-        text = fields.get("text", "")
+        text, url = fields.get("text", ""), fields.get("url", "")
         choices = {"sensitivity": fields.get("sensitivity") or detector.sensitivity,
                    "voice": fields.get("voice") or "all"}
+        kept = {"text": text, "url": url, **_known(choices)}
         try:
             chosen = detector.with_sensitivity(choices["sensitivity"])
             voice = check_voice(choices["voice"])
-            document = submitted_document(text, upload, fields.get("url", ""))
-            check_text_size([document], max_text_chars)
             with slots.taken():
+                # Reading a page (fetching it, extracting its article) takes a slot too, off the event loop.
+                document = await run_in_threadpool(functools.partial(
+                    submitted_document, text, upload, url, allow_private_urls=allow_private_urls))
+                check_text_size([document], max_text_chars)
                 html = await run_in_threadpool(_html_report, chosen, document, voice)
         except DetectorError as exc:
-            status = 413 if isinstance(exc, LimitError) else 422
-            return page(status, error=str(exc), text=text, **_known(choices))
+            return page(_status_of(exc), error=str(exc), **kept)
         except _Busy as exc:
-            return page(503, error=str(exc), text=text, **_known(choices))
+            return page(503, error=str(exc), **kept)
         return HTMLResponse(html)
 
     async def scored(body: ScoreRequest, explain: bool) -> Response:
@@ -287,9 +299,16 @@ def create_app(detector: Detector | None = None, *, max_body_bytes: int = MAX_BO
     @app.get("/health", summary="Whether the server is up, its model, version, load and limits")
     async def health() -> JSONResponse:
         return JSONResponse({"status": "ok", "version": __version__, "model": detector.model_info,
-                             "busy": slots.busy, "limits": limits})
+                             "busy": slots.busy, "limits": limits, "allow_private_urls": allow_private_urls})
 
     return app
+
+
+def _status_of(exc: DetectorError) -> int:
+    """The status of an answer refusing a request: over a limit 413, a forbidden address 403, else 422."""
+    if isinstance(exc, LimitError):
+        return 413
+    return 403 if isinstance(exc, PrivateAddressError) else 422
 
 
 def _error(status: int, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
@@ -358,8 +377,10 @@ _FORM_SCHEMA = {"requestBody": {"content": {"multipart/form-data": {"schema": {
     "type": "object",
     "properties": {
         "text": {"type": "string", "description": "A pasted text."},
-        "file": {"type": "string", "format": "binary", "description": "Or a UTF-8 .txt file."},
-        "url": {"type": "string", "description": "Not yet available: refused with a message."},
+        "file": {"type": "string", "format": "binary",
+                 "description": "Or a file: .txt or .md (UTF-8), .html or .htm (a saved web page)."},
+        "url": {"type": "string", "description": "Or the address of a web page to fetch (public hosts only, "
+                                                 "unless the server allows private ones)."},
         "sensitivity": {"type": "string"},
         "voice": {"type": "string"},
     },
@@ -377,8 +398,8 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(detector: Detector | None = None, *, host: str = "127.0.0.1", port: int = 8000,
-          log_level: str = "info", **limits: int) -> None:
-    """Run the app (``create_app(detector, **limits)``) with uvicorn until interrupted.
+          log_level: str = "info", allow_private_urls: bool = False, **limits: int) -> None:
+    """Run the app (``create_app(detector, allow_private_urls=..., **limits)``) with uvicorn until interrupted.
 
     Binding to an address other than a loopback one warns: the server has no authentication.
     An address that cannot be bound (in use, not this machine's) raises ``DetectorError``.
@@ -391,6 +412,9 @@ def serve(detector: Detector | None = None, *, host: str = "127.0.0.1", port: in
         warnings.warn(f"listening on {host}, which other machines may reach: the server has no authentication "
                       "and no encryption; put it behind a proxy that adds them, or use --host 127.0.0.1",
                       stacklevel=2)
+        if allow_private_urls:
+            warnings.warn("--allow-private-urls with an address other machines may reach: anyone who reaches "
+                          "the form can make the server fetch pages on its private network", stacklevel=2)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # The socket is bound first, so that an address in use is a clear error before the model warms up.
     try:
@@ -398,7 +422,7 @@ def serve(detector: Detector | None = None, *, host: str = "127.0.0.1", port: in
     except OSError as exc:
         raise DetectorError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     try:
-        app = create_app(detector, **limits)
+        app = create_app(detector, allow_private_urls=allow_private_urls, **limits)
         bound = listener.getsockname()[1]
         server = uvicorn.Server(uvicorn.Config(app, host=host.strip("[]"), port=bound, log_level=log_level))
         # uvicorn names the address only for sockets it opened itself; this one was opened here.

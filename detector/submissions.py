@@ -3,7 +3,11 @@
 The web server (``detector.server``) hands the fields of a JSON body or a submitted form to
 this module and gets ``InputDocument`` objects back; nothing here needs the web framework, so
 the rules hold (and are tested) without it.  ``submitted_document`` is the one place where a
-form's pasted text, uploaded file or web address becomes a document.
+form's pasted text, uploaded file or web address becomes a document.  Uploads and web
+addresses are read by the command line's readers: ``.txt`` as text, ``.html``/``.htm`` and web
+pages by ``webpages.document_from_html`` and ``document_from_url`` (main text and metadata),
+``.md``/``.markdown`` by ``webpages.document_from_markdown``.  A web address is fetched, so
+``submitted_document`` may take up to its timeout: the server calls it off the event loop.
 
 The server's default limits live here too, so that ``detector serve --help`` can show them
 without importing the web framework.
@@ -15,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from .errors import DetectorError, LimitError
+from .errors import DetectorError, LimitError, WebPageError
 from .inputs import InputDocument
 from .readers import ReadError, decode_text, has_lone_surrogate
 
@@ -41,21 +45,26 @@ class Upload:
     data: bytes
 
 
-def submitted_document(text: str = "", upload: Upload | None = None, url: str = "") -> InputDocument:
+def submitted_document(text: str = "", upload: Upload | None = None, url: str = "", *,
+                       allow_private_urls: bool = False, timeout: float | None = None) -> InputDocument:
     """The one document a form submission names: a pasted text, an uploaded file or a web address.
 
     Exactly one of them must be given (blank text and an empty file field count as not given).
-    Raises ``DetectorError`` with a message for the person who submitted the form.
+    A web address is fetched (``webpages.document_from_url``, within ``timeout`` seconds,
+    default ``webpages.DEFAULT_TIMEOUT``); unless ``allow_private_urls``, one whose host
+    resolves to a loopback, private, link-local, multicast or reserved address is refused
+    (``PrivateAddressError``), at every redirect too, since the person who sent it may not be
+    the one who runs the server.  Raises ``DetectorError`` with a message for the person who
+    submitted the form.
     """
     fields = (("a pasted text", text.strip()), ("a file", upload), ("a web address", url.strip()))
     given = [what for what, value in fields if value]
     if not given:
-        raise DetectorError("nothing to score: paste a text, choose a .txt file or give a web address")
+        raise DetectorError("nothing to score: paste a text, choose a file or give a web address")
     if len(given) > 1:
         raise DetectorError(f"give one thing to score, not {' and '.join(given)}")
     if url.strip():
-        raise DetectorError("scoring a web page from its address is not yet available; "
-                            "paste the article's text or upload it as a .txt file")
+        return _web_page(url.strip(), allow_private_urls, timeout)
     if upload is not None:
         return uploaded_document(upload)
     # A browser sends a text box's line breaks as CR LF whatever the text had (the HTML
@@ -70,21 +79,62 @@ def uploaded_document(upload: Upload) -> InputDocument:
     name = PurePath(upload.name.replace("\\", "/")).name or "uploaded file"
     reader = UPLOAD_READERS.get(PurePath(name).suffix.lower())
     if reader is None:
-        raise DetectorError(f"{name}: only {', '.join(UPLOAD_READERS)} files can be uploaded for now; "
+        raise DetectorError(f"{name}: only {', '.join(UPLOAD_READERS)} files can be uploaded; "
                             "paste the text instead")
     return reader(name, upload.data)
 
 
-def _text_file(name: str, data: bytes) -> InputDocument:
+def _web_page(url: str, allow_private: bool, timeout: float | None) -> InputDocument:
+    from . import webpages
+
+    if has_lone_surrogate(url):
+        raise DetectorError("the web address holds an escaped lone surrogate (\\ud800-\\udfff), which is not text")
+    try:
+        document = webpages.document_from_url(url, timeout=timeout or webpages.DEFAULT_TIMEOUT,
+                                              allow_private=allow_private)
+    except WebPageError as exc:
+        raise type(exc)(f"{_shown(url)}: {exc}") from None
+    return InputDocument.of(document)
+
+
+def _shown(url: str) -> str:
+    """A submitted address as messages name it: on one line, and not the whole of a very long one."""
+    url = " ".join(url.split())
+    return url if len(url) <= 200 else url[:200] + "..."
+
+
+def _decoded(name: str, data: bytes) -> str:
     text = decode_text(data)
     if isinstance(text, ReadError):
         raise DetectorError(f"{name}: {text.message}")
-    return InputDocument(name, text)
+    return text
+
+
+def _text_file(name: str, data: bytes) -> InputDocument:
+    return InputDocument(name, _decoded(name, data))
+
+
+def _html_file(name: str, data: bytes) -> InputDocument:
+    from .webpages import document_from_html
+
+    try:
+        # The page's own <meta charset> says how to decode it, as for an HTML file on the command line.
+        return InputDocument.of(document_from_html(data, name=name, source=name))
+    except WebPageError as exc:
+        raise WebPageError(f"{name}: {exc}") from None
+
+
+def _markdown_file(name: str, data: bytes) -> InputDocument:
+    from .webpages import document_from_markdown
+
+    return InputDocument.of(document_from_markdown(_decoded(name, data), name=name, source=name))
 
 
 #: How an uploaded file becomes a document, by its suffix: ``(file name, bytes) -> InputDocument``.
-#: HTML pages come later, through their own reader.
-UPLOAD_READERS: dict[str, Callable[[str, bytes], InputDocument]] = {".txt": _text_file}
+#: The same readers as the command line's for files of these suffixes.
+UPLOAD_READERS: dict[str, Callable[[str, bytes], InputDocument]] = {
+    ".txt": _text_file, ".html": _html_file, ".htm": _html_file, ".md": _markdown_file, ".markdown": _markdown_file,
+}
 
 
 def request_documents(text: str | None, name: str | None,

@@ -26,6 +26,7 @@ from ._display import (
     colour_of,
     document_text,
     evidence_segments,
+    metadata_line,
     quoted_name,
     short_code,
     visible,
@@ -92,7 +93,8 @@ class TerminalView:
         for technique, k in counts.most_common():
             best = max(t.score for s in result.sentences for t in s.techniques if t.technique == technique)
             table.add_row(Text(technique, style=_on_colour(technique)), str(k), f"{best:.2f}")
-        parts = ([Text("")] if index else []) + [title, article] + ([table] if counts else [])
+        about = [Text(line, style="italic")] if (line := metadata_line(result.metadata)) else []
+        parts = ([Text("")] if index else []) + [title, *about, article] + ([table] if counts else [])
         return self._render(*parts)
 
     def _details(self, s: SentenceResult) -> Text:

@@ -22,17 +22,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
-from ._display import aligned_table, model_label, quoted_name, visible
+from ._display import aligned_table, metadata_fields, metadata_line, model_label, quoted_name, visible
 from .errors import DetectorError
-from .results import DocumentResult, DocumentSummary, SentenceResult, TechniqueScore
+from .results import DocumentInfo, DocumentResult, DocumentSummary, SentenceResult, TechniqueScore
 
 __all__ = ["WRITERS", "Writer", "WriterOptions", "get_writer", "ignored_options", "write_results", "render"]
+
+# A web page's title, author, date and source: columns of the CSV and summary outputs, empty
+# for plain text (a CSV run has one header, whatever mix of documents it holds).
+_METADATA_COLUMNS = ("title", "author", "date", "source")
 
 #: The formats ``get_writer`` knows.  ``terminal`` is the coloured view of ``text``.
 WRITERS = ("text", "json", "jsonl", "csv", "html", "terminal", "training")
 _CSV_COLUMNS = ["document", "start", "end", "score", "flagged", "techniques", "voices", "text", "evidence",
-                "candidates", "kind", "model"]
-_SUMMARY_COLUMNS = ["document", "sentences", "flagged", "unclear", "techniques", "model"]
+                "candidates", "kind", "model", *_METADATA_COLUMNS]
+_SUMMARY_COLUMNS = ["document", "sentences", "flagged", "unclear", "techniques", "model", *_METADATA_COLUMNS]
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -137,16 +141,23 @@ def csv_document(result: DocumentResult, index: int, options: WriterOptions) -> 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     technique_columns = list(result.sentences[0].all_scores) if all_scores and result.sentences else []
+    metadata = _metadata_cells(result.metadata)
     if index == 0:
         writer.writerow(_CSV_COLUMNS + (technique_columns if all_scores else []))
     for s in result.sentences:
         evidence = "; ".join(f"{t.technique}: {_evidence_text(t)}" for t in s.techniques if t.evidence)
         row = [result.document, s.start, s.end, f"{s.score:.4f}", int(s.flagged),
                ";".join(t.technique for t in s.techniques), ";".join(_voice_text(t) for t in s.techniques),
-               s.text, evidence, _candidates_text(s), s.kind, model_label(options.model)]
+               s.text, evidence, _candidates_text(s), s.kind, model_label(options.model), *metadata]
         row += [f"{s.all_scores[t]:.4f}" for t in technique_columns]
         writer.writerow([_cell(value, options.csv_raw) for value in row])
     return buffer.getvalue()
+
+
+def _metadata_cells(metadata: DocumentInfo | None) -> list[str]:
+    """The title, author, date and source of a document, empty strings where unknown."""
+    info = metadata.to_dict() if metadata is not None else {}
+    return [info.get(column) or "" for column in _METADATA_COLUMNS]
 
 
 def text_document(result: DocumentResult, index: int, options: WriterOptions) -> str:
@@ -155,6 +166,8 @@ def text_document(result: DocumentResult, index: int, options: WriterOptions) ->
     lines = [] if index == 0 else [""]
     lines.append(f"== {visible(quoted_name(result.document))}: {len(result.sentences)} sentences, "
                  f"{result.flagged} flagged")
+    if about := metadata_line(result.metadata):
+        lines.append(f"-- {about}")
     for s in result.sentences:
         marker = ">>" if s.flagged else "  "
         lines.append(f"{marker} {visible(s.text)}")
@@ -196,17 +209,25 @@ def summary_csv(summary: DocumentSummary, index: int, options: WriterOptions) ->
     if index == 0:
         writer.writerow(_SUMMARY_COLUMNS)
     row = [summary.document, summary.sentences, summary.flagged, summary.unclear,
-           ";".join(f"{technique}:{count}" for technique, count in summary.techniques), model_label(options.model)]
+           ";".join(f"{technique}:{count}" for technique, count in summary.techniques), model_label(options.model),
+           *_metadata_cells(summary.metadata)]
     writer.writerow([_cell(value, options.csv_raw) for value in row])
     return buffer.getvalue()
 
 
 def summary_table(summaries: list[DocumentSummary]) -> str:
-    """The summaries as an aligned plain-text table, one row per document, for people to read."""
-    rows = [[visible(quoted_name(s.document)), str(s.sentences), str(s.flagged), str(s.unclear), _top_text(s)]
-            for s in summaries]
-    return aligned_table(["document", "sentences", "flagged", "unclear", "top techniques"], rows,
-                         right={1, 2, 3})
+    """The summaries as an aligned plain-text table, one row per document, for people to read.
+
+    The title, author, date and source columns appear when some document (a web page, a
+    Markdown file) has a value for them: a table of plain texts stays as narrow as before.
+    """
+    cells = [_metadata_cells(s.metadata) for s in summaries]
+    shown = [k for k in range(len(_METADATA_COLUMNS)) if any(row[k] for row in cells)]
+    rows = [[visible(quoted_name(s.document)), str(s.sentences), str(s.flagged), str(s.unclear), _top_text(s),
+             *(visible(quoted_name(row[k])) if row[k] else "" for k in shown)]
+            for s, row in zip(summaries, cells, strict=True)]
+    return aligned_table(["document", "sentences", "flagged", "unclear", "top techniques",
+                          *(_METADATA_COLUMNS[k] for k in shown)], rows, right={1, 2, 3})
 
 
 #: ``--summary`` in each format: (header, one document, footer); None renders the aligned table.
@@ -269,7 +290,8 @@ def training_document(result: DocumentResult, index: int, options: WriterOptions
 
     Each evidence phrase of a detected technique is a span (a technique without evidence
     spans its sentence); ``detector train`` and ``detector export`` read the record back.
-    The record's ``metadata`` names the model that made the predictions.
+    The record's ``metadata`` names the model that made the predictions (``predicted_by``) and,
+    for a web page or Markdown file, its known ``title``, ``author``, ``date`` and ``source``.
     """
     from .corpus import document_record, predicted_document
 
@@ -277,7 +299,9 @@ def training_document(result: DocumentResult, index: int, options: WriterOptions
         raise DetectorError(f"the training format needs the text of {quoted_name(result.document)}: "
                             "score it with Detector.score_documents, which keeps it")
     document = predicted_document(result.to_dict(), result.text, result.offset)
-    metadata = {"predicted_by": options.model} if options.model is not None else None
+    metadata: dict = dict(metadata_fields(result.metadata))
+    if options.model is not None:
+        metadata["predicted_by"] = options.model
     return json.dumps(document_record(document, metadata), ensure_ascii=False) + "\n"
 
 

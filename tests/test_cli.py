@@ -59,10 +59,11 @@ def test_directories_stdin_jsonl_and_csv(tmp_path, tiny_model_path):
     (folder / "nested").mkdir(parents=True)
     (folder / "a.txt").write_text("A calm first article.")
     (folder / "nested" / "b.txt").write_text("A shameful second article!")
-    (folder / "ignored.md").write_text("not scored")
+    (folder / "ignored.pdf").write_text("not scored")
     jsonl = invoke("score", folder, "-m", tiny_model_path, "-f", "jsonl")
     assert [json.loads(line)["document"] for line in jsonl.stdout.splitlines()] == [
         str(folder / "a.txt"), str(folder / "nested" / "b.txt")]
+    assert "skipped 1 file" in jsonl.stderr and "ignored.pdf" in jsonl.stderr
     piped = invoke("score", "-", "-m", tiny_model_path, "-f", "csv", input="One sentence. Two sentences.")
     rows = list(csv.DictReader(io.StringIO(piped.stdout)))
     assert [r["text"] for r in rows] == ["One sentence.", "Two sentences."]
@@ -144,8 +145,16 @@ def test_help_and_techniques_do_not_import_heavy_modules():
     code = ("import sys\nfrom typer.testing import CliRunner\nfrom detector.cli import app\n"
             "r = CliRunner()\nassert r.invoke(app, ['--help']).exit_code == 0\n"
             "assert r.invoke(app, ['techniques']).exit_code == 0\n"
-            "heavy = [m for m in ('sklearn', 'nltk', 'numpy', 'scipy') if m in sys.modules]\n"
+            "heavy = [m for m in ('sklearn', 'nltk', 'numpy', 'scipy', 'trafilatura', 'lxml') if m in sys.modules]\n"
             "assert not heavy, heavy\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_text_inputs_do_not_load_the_web_page_reader(article):
+    # trafilatura and lxml load only when an HTML file or a URL is read.
+    code = ("import sys\nfrom detector.inputs import find_inputs, read_inputs\n"
+            f"docs = list(read_inputs(find_inputs([{str(article)!r}]), print))\n"
+            "assert docs and 'trafilatura' not in sys.modules and 'lxml' not in sys.modules\n")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -176,6 +185,27 @@ def test_every_machine_readable_output_names_the_model(article, tiny_model_path,
     page = tmp_path / "r.html"
     invoke("score", article, "-m", tiny_model_path, "-f", "html", "-o", page)
     assert sha in page.read_text(encoding="utf-8")
+
+
+def test_glob_and_encoding_options(tmp_path, tiny_model_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "legacy.txt").write_bytes("Le café est fermé.".encode("cp1252"))
+    (folder / "page.html").write_text("<html><body><nav>Home</nav></body></html>", encoding="utf-8")
+    (folder / "notes.rtf").write_text("not read", encoding="utf-8")
+    only_text = invoke("score", folder, "--glob", "*.txt", "--glob", "*.rtf", "--encoding", "cp1252",
+                       "-m", tiny_model_path, "-f", "jsonl")
+    assert only_text.exit_code == 0, only_text.stderr
+    records = [json.loads(line) for line in only_text.stdout.splitlines()]
+    assert [r["document"] for r in records] == [str(folder / "legacy.txt"), str(folder / "notes.rtf")]
+    assert records[0]["sentences"][0]["text"] == "Le café est fermé."
+    assert "skipped 1 file" in only_text.stderr and "page.html" in only_text.stderr
+    default = invoke("score", folder, "-m", tiny_model_path, "-f", "jsonl")
+    # UTF-8 by default: the legacy file and the page without an article are both named, the rest scored.
+    assert default.exit_code == 2 and "legacy.txt: not UTF-8 text" in default.stderr
+    assert "page.html: no main text found" in default.stderr and "--encoding cp1252" in default.stderr
+    unknown = invoke("score", folder, "--encoding", "klingon", "-m", tiny_model_path)
+    assert unknown.exit_code == 2 and "unknown encoding 'klingon'" in unknown.stderr
 
 
 def _commands():
@@ -267,6 +297,8 @@ def test_summary_follows_the_format(article, tiny_model_path):
     (["--min-score", "0.5", "--sensitivity", "precise"], ["--sensitivity does not apply with --min-score"]),
     (["--min-score", "0.5"], []),
     (["--text-column", "body"], ["--text-column applies only to .csv/.tsv inputs"]),
+    (["--timeout", "5"], ["--timeout applies only to http(s) URLs"]),
+    (["--glob", "*.md"], ["--glob applies only to directories"]),
 ])
 def test_an_option_the_run_cannot_show_warns_once(args, warnings, article, tiny_model_path, tmp_path):
     result = invoke("score", article, article, "-m", tiny_model_path, "-o", tmp_path / "out", *args)

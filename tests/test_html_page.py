@@ -339,3 +339,48 @@ def test_browser_renders_a_report_made_by_the_cli(browser, tmp_path, tiny_model_
     assert page.locator(".chart .bar").count() == 15
     assert errors == []  # the inline script runs cleanly
     page.close()
+
+
+def test_a_web_page_s_metadata_heads_its_section():
+    from detector.results import DocumentInfo
+
+    def section(info, name="https://news.example/a"):
+        page = render([DocumentResult(name, RESULTS[0].sentences, TEXT, metadata=info)], "html")
+        return page[page.index('<section class="document"'):page.index('<dl class="headline">')]
+
+    head = section(DocumentInfo("Budget <b>vote</b>", "Ann Lee", "2026-01-02", "https://news.example/a?x=1&y=2"))
+    assert "<h2>Budget &lt;b&gt;vote&lt;/b&gt;</h2>" in head  # the page's title, escaped
+    assert ('by Ann Lee · <time>2026-01-02</time> · source: <a href="https://news.example/a?x=1&amp;y=2" '
+            'rel="noopener noreferrer">') in head
+    # Only web addresses become links; a path, or a script URL, is shown as text.
+    assert "<a " not in section(DocumentInfo(source="saved/page.html"), "saved/page.html")
+    assert "<a " not in section(DocumentInfo(source="javascript:alert(1)"))
+    # With a title, the document's own name is still shown when it is not the source.
+    assert "saved/page.html · by Ann" in section(DocumentInfo("T", "Ann", None, "https://x.example"), "saved/page.html")
+    plain = render(RESULTS, "html")
+    assert "<h2>harbour.txt</h2>" in plain and 'class="meta source"' not in plain
+
+
+def test_the_report_is_marked_as_made_by_detector():
+    from detector.html_page import REPORT_MARKER
+
+    page = render(RESULTS, "html")
+    assert REPORT_MARKER in page[:page.index("</head>")]
+
+
+@pytest.mark.slow
+def test_browser_shows_a_web_page_s_title_and_source(browser, tmp_path, tiny_model_path):
+    saved = Path(__file__).resolve().parents[1] / "examples" / "article.html"
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["score", str(saved), "--model", str(tiny_model_path), "-f", "html",
+                                      "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(out.as_uri())
+    section = page.locator("section.document").first
+    assert section.locator("h2").inner_text() == "Harbour Plan Vote Set for Thursday as Residents Divide"
+    details = section.locator("p.meta.source").inner_text()
+    assert "by Ines Darrow" in details and "2026-11-24" in details and f"source: {saved}" in details
+    assert section.locator("p.meta.source").is_visible()
+    assert "The Kestrel Gazette" not in section.locator(".article").inner_text()  # no site furniture
+    page.close()

@@ -1,5 +1,7 @@
 """Inputs to score: files, directories, corpora; unreadable inputs are reported, not fatal."""
 
+from pathlib import Path
+
 import pytest
 
 from detector import DetectorError
@@ -16,8 +18,9 @@ def test_directories_expand_to_sorted_text_files(tmp_path):
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "2.txt").write_text("Two.", encoding="utf-8")
     (tmp_path / "1.txt").write_text("One.", encoding="utf-8")
-    (tmp_path / "notes.md").write_text("ignored", encoding="utf-8")
-    documents, problems = _read([tmp_path])
+    (tmp_path / "notes.pdf").write_text("ignored", encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"skipped 1 file in .* that match none of \*\.txt.*\(notes\.pdf\)"):
+        documents, problems = _read([tmp_path])
     assert [d.text for d in documents] == ["One.", "Two."] and problems == []
     with pytest.raises(DetectorError, match="no such file"):
         find_inputs([str(tmp_path / "missing.txt")])
@@ -33,7 +36,8 @@ def test_unreadable_files_are_problems_and_the_others_are_still_read(tmp_path):
     documents, problems = _read([binary, good, latin])
     assert [d.name for d in documents] == [str(good)]
     assert problems == [f"{binary}: a binary file, not text",
-                        f"{latin}: not UTF-8 text (undecodable byte at offset 3)"]
+                        f"{latin}: not UTF-8 text (undecodable byte at offset 3); name its encoding if it is "
+                        "another (for example --encoding cp1252)"]
 
 
 def test_jsonl_corpus_streams_documents_and_reports_bad_lines(tmp_path):
@@ -116,3 +120,119 @@ def test_training_and_scoring_read_a_file_the_same_way(tmp_path):
     trained = [(d.id, d.text) for d in read_corpus(table)]
     scored = [(d.name, d.text) for d in _read([table])[0]]
     assert trained == scored == [(f"{table}:2", "Line one.\nLine two."), (f"{table}:4", "No id here.")]
+
+
+def _found(folder, **kwargs):
+    return [(Path(i.name).relative_to(folder).as_posix(), i.kind) for i in find_inputs([str(folder)], **kwargs)]
+
+
+def test_directories_read_every_supported_type_and_name_what_they_skip(tmp_path):
+    for name in ("a.txt", "b.HTML", "c.htm", "d.md", "e.markdown", "f.pdf", "g.docx", "h.json", "i.png",
+                 ".hidden", "sub/j.html", "sub/k.rtf"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    with pytest.warns(UserWarning) as caught:
+        found = _found(tmp_path)
+    assert found == [("a.txt", "text"), ("b.HTML", "html"), ("c.htm", "html"), ("d.md", "markdown"),
+                     ("e.markdown", "markdown"), ("sub/j.html", "html")]
+    [warning] = [str(w.message) for w in caught]
+    # One line: how many, three examples, and what to do; hidden files are not counted.
+    assert warning.startswith(f"skipped 5 files in {tmp_path} that match none of *.txt, *.html, *.htm, *.md, "
+                              "*.markdown (f.pdf, g.docx, h.json, ...); --glob")
+    assert "\n" not in warning
+
+
+def test_glob_picks_the_files_of_a_directory(tmp_path):
+    for name in ("a.txt", "b.html", "news/c.html", "news/d.txt", "feed.jsonl"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"skipped 3 files .* none of \*\.HTML \(a\.txt, feed\.jsonl, news/d\.txt\)"):
+        assert _found(tmp_path, globs=["*.HTML"]) == [("b.html", "html"), ("news/c.html", "html")]
+    with pytest.warns(UserWarning, match="skipped 3 files"):
+        assert _found(tmp_path, globs=["news/*"]) == [("news/c.html", "html"), ("news/d.txt", "text")]
+    with pytest.warns(UserWarning):
+        assert _found(tmp_path, globs=["*.jsonl", "a.*"]) == [("a.txt", "text"), ("feed.jsonl", "jsonl")]
+    with pytest.warns(UserWarning), pytest.raises(DetectorError, match=r"no files matching \*\.md in this"):
+        find_inputs([str(tmp_path)], globs=["*.md"])
+    # --input-format reads every file that is not a corpus in that format.
+    assert _found(tmp_path, globs=["*"], input_format="html") == [
+        ("a.txt", "html"), ("b.html", "html"), ("feed.jsonl", "jsonl"), ("news/c.html", "html"), ("news/d.txt", "html")]
+    with pytest.raises(DetectorError, match="unknown input format 'rtf'"):
+        find_inputs([str(tmp_path)], input_format="rtf")
+
+
+def test_encoding_reads_legacy_text_files(tmp_path, monkeypatch):
+    from detector import inputs as sources
+
+    legacy = tmp_path / "legacy.txt"
+    legacy.write_bytes("Un café “très” cher.".encode("cp1252"))
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Ein Café für alle.".encode("latin-1"))
+    documents, problems = _read([legacy], encoding="cp1252")
+    assert [d.text for d in documents] == ["Un café “très” cher."] and problems == []
+    assert [d.text for d in _read([latin], encoding="latin-1")[0]] == ["Ein Café für alle."]
+    # UTF-16 text is full of NUL bytes, and is still text when named.
+    wide = tmp_path / "wide.txt"
+    wide.write_bytes("Wide text, two bytes a letter.".encode("utf-16"))
+    assert [d.text for d in _read([wide], encoding="utf-16")[0]] == ["Wide text, two bytes a letter."]
+    assert _read([wide])[1] == [f"{wide}: a binary file, not text"]
+    # The default stays UTF-8, which says where it failed and what to do.
+    assert "not UTF-8 text (undecodable byte at offset 6); name its encoding" in _read([legacy])[1][0]
+    # Large files are read in parts in the named encoding.
+    monkeypatch.setattr(sources, "PART_BYTES", 64)
+    big = tmp_path / "big.txt"
+    big.write_bytes(("Déjà vu, encore une fois.\n\n" * 20).encode("cp1252"))
+    parts = _read([big], encoding="cp1252")[0]
+    assert len(parts) > 1 and "".join(p.text for p in parts) == "Déjà vu, encore une fois.\n\n" * 20
+
+
+def test_encoding_applies_to_csv_and_markdown_and_is_checked_at_once(tmp_path):
+    table = tmp_path / "posts.csv"
+    table.write_bytes("id,text\np1,Une idée.\n".encode("cp1252"))
+    assert [d.text for d in _read([table], encoding="cp1252")[0]] == ["Une idée."]
+    notes = tmp_path / "notes.md"
+    notes.write_bytes("# Les **idées**\n\nTrès bien.".encode("cp1252"))
+    [doc] = _read([notes], encoding="cp1252")[0]
+    assert doc.text == "Les idées\n\nTrès bien." and doc.metadata.title == "Les idées"
+    assert doc.metadata.source == str(notes)
+    with pytest.raises(DetectorError, match="unknown encoding 'klingon'"):
+        read_inputs(find_inputs([str(table)]), print, encoding="klingon")  # before anything is read
+    for timeout in (-1, 0, float("nan"), float("inf")):
+        with pytest.raises(DetectorError, match="timeout must be a positive number"):
+            read_inputs([], print, timeout=timeout)
+
+
+def test_html_files_are_problems_when_they_hold_no_article(tmp_path):
+    empty = tmp_path / "index.html"
+    empty.write_text("<html><body><nav>Home</nav></body></html>", encoding="utf-8")
+    documents, problems = _read([empty])
+    assert documents == [] and problems[0].startswith(f"{empty}: no main text found: 1 word outside menus")
+
+
+def test_urls_are_inputs_fetched_when_read(tmp_path):
+    [url] = find_inputs(["https://news.example/story"])
+    assert (url.name, url.path, url.kind, url.is_corpus) == ("https://news.example/story", None, "url", False)
+
+
+def test_a_folder_scored_again_does_not_read_its_old_reports(tmp_path):
+    from detector.html_page import HtmlPage
+
+    page = HtmlPage()
+    (tmp_path / "report.html").write_text(page.start() + page.finish(), encoding="utf-8")
+    (tmp_path / "story.txt").write_text("A story.", encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"skipped 1 report in .* made by detector \(report\.html\)"):
+        assert [Path(i.name).name for i in find_inputs([str(tmp_path)])] == ["story.txt"]
+    # Named directly, it is read like any page.
+    assert find_inputs([str(tmp_path / "report.html")])[0].kind == "html"
+
+
+def test_html_and_markdown_files_over_the_limit_are_problems(tmp_path, monkeypatch):
+    from detector import inputs as sources
+
+    monkeypatch.setattr(sources, "STDIN_LIMIT", 100)
+    for name in ("big.md", "big.html"):
+        (tmp_path / name).write_text("word " * 100, encoding="utf-8")
+    documents, problems = _read([tmp_path / "big.md", tmp_path / "big.html"])
+    assert documents == [] and [p.split(": ")[0] for p in problems] == [str(tmp_path / "big.md"),
+                                                                         str(tmp_path / "big.html")]
+    assert all("more than a web page holds" in p for p in problems)

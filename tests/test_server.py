@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import http.server
 import json
 import os
 import re
@@ -367,7 +368,9 @@ def test_the_page_has_the_form(base):
     assert status == 200 and headers["content-type"].startswith("text/html")
     assert '<form method="post" action="report" enctype="multipart/form-data">' in page
     assert 'name="text"' in page and 'type="file"' in page and 'name="url"' in page
-    assert "(not yet available)" in page and "<script" not in page
+    assert "not yet available" not in page and "<script" not in page
+    assert 'type="url" id="url" name="url"' in page and "private network" in page
+    assert 'accept=".txt,.html,.htm,.md,.markdown"' in page
     assert '<option value="balanced" selected>' in page
 
 
@@ -402,10 +405,12 @@ def test_an_uploaded_text_file_is_scored_under_its_name(base):
 
 @pytest.mark.parametrize(("fields", "files", "status", "message"), [
     ({"text": "   "}, {}, 422, "nothing to score"),
-    ({"text": "A text.", "url": "https://example.org/a"}, {}, 422, "not yet available"),
-    ({"url": "https://example.org/a"}, {}, 422, "not yet available"),
+    ({"text": "A text.", "url": "https://example.org/a"}, {}, 422, "not a pasted text and a web address"),
+    ({"url": "ftp://example.org/a"}, {}, 422, "ftp://example.org/a: not an http or https URL"),
+    ({"url": "http://127.0.0.1:9/admin"}, {}, 403, "refused to fetch from 127.0.0.1, a loopback address"),
+    ({}, {"file": ("menu.html", b"<html><body><nav>Home</nav></body></html>")}, 422, "menu.html: no main text"),
     ({"text": "A text."}, {"file": ("a.txt", b"Another text.")}, 422, "give one thing to score"),
-    ({}, {"file": ("report.pdf", b"%PDF-1.4")}, 422, "report.pdf: only .txt files can be uploaded"),
+    ({}, {"file": ("report.pdf", b"%PDF-1.4")}, 422, "report.pdf: only .txt, .html, .htm, .md, .markdown files"),
     ({}, {"file": ("blob.txt", b"\x00\x01\x02binary")}, 422, "blob.txt: a binary file, not text"),
     ({}, {"file": ("latin.txt", "caf\xe9".encode("latin-1"))}, 422, "latin.txt: not UTF-8 text"),
     ({"text": "A text.", "voice": "loud"}, {}, 422, "unknown voice 'loud'; use all, author or quoted"),
@@ -419,6 +424,8 @@ def test_refused_submissions_come_back_with_the_message_and_the_text(base, field
     assert "Traceback" not in page
     if fields.get("text", "").strip():
         assert f">{fields['text']}</textarea>" in page  # what the person pasted is kept
+    if fields.get("url"):
+        assert f'value="{fields["url"]}"' in page  # and the address they gave
     assert '<option value="precise" selected>' in page
 
 
@@ -438,6 +445,130 @@ def test_the_text_is_escaped_on_the_page(base):
     assert status == 422 and b"<script>alert(1)" not in body and b"&lt;script&gt;" in body
 
 
+# ---------------------------------------------------------------------- web pages: uploads and addresses
+
+NEWS = (Path(__file__).parent / "fixtures" / "webpages" / "news.html").read_bytes()
+NEWS_TITLE = "Council votes to build the second bridge"
+
+
+class _Site(http.server.BaseHTTPRequestHandler):
+    """A news site on this machine: ``/news`` is an article page, ``/away`` redirects to the twin
+    site on 127.0.0.2, ``/gone`` is a 404."""
+
+    def log_message(self, format, *args):
+        pass
+
+    def do_GET(self):  # noqa: N802 -- the name http.server calls
+        self.server.requests.append(self.path)
+        if self.path == "/news":
+            status, headers, body = 200, {"Content-Type": "text/html; charset=utf-8"}, NEWS
+        elif self.path == "/away":
+            status, headers, body = 302, {"Location": f"{self.server.twin}/news"}, b""
+        else:
+            status, headers, body = 404, {"Content-Type": "text/html"}, b"<html><body>Not here</body></html>"
+        self.send_response(status)
+        for key, value in {**headers, "Content-Length": str(len(body))}.items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def site():
+    """``(base URL, server)`` of the news site on 127.0.0.1, with its twin on 127.0.0.2."""
+    servers = []
+    for host in ("127.0.0.1", "127.0.0.2"):
+        server = http.server.ThreadingHTTPServer((host, 0), _Site)
+        server.daemon_threads, server.requests = True, []
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+    servers[0].twin = f"http://127.0.0.2:{servers[1].server_address[1]}"
+    yield f"http://127.0.0.1:{servers[0].server_address[1]}", servers[0]
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def open_base(model):
+    """The app with ``allow_private_urls``: it fetches from the news site on this machine."""
+    with running(create_app(model, allow_private_urls=True, **LIMITS)) as url:
+        yield url
+
+
+def test_a_web_address_gives_the_report_of_its_article(open_base, site, tmp_path, tiny_model_path):
+    news, server = site
+    status, headers, body = _post_form(open_base, {"url": f"{news}/news", "sensitivity": "sensitive"})
+    page = body.decode("utf-8")
+    assert status == 200 and headers["content-type"].startswith("text/html"), page
+    assert server.requests[-1] == "/news"
+    assert f"<h2>{NEWS_TITLE}</h2>" in page and "by Mara Quill" in page and "<time>2026-03-14</time>" in page
+    assert f'source: <a href="{news}/news"' in page and "NAV-MARKER" not in page
+    # The same article, the same report as the command line's.
+    out = tmp_path / "report.html"
+    cli("score", f"{news}/news", "-m", tiny_model_path, "-f", "html", "-o", out, "--sensitivity", "sensitive")
+    assert _article_html(page) == _article_html(out.read_text(encoding="utf-8")) != []
+
+
+def test_fetch_failures_come_back_with_the_message_and_the_address(open_base, site):
+    news, _ = site
+    status, _, body = _post_form(open_base, {"url": f"{news}/gone"})
+    page = body.decode("utf-8")
+    assert status == 422 and f"{news}/gone: HTTP error 404 (Not Found)" in page and 'role="alert"' in page
+    assert f'value="{news}/gone"' in page and "Traceback" not in page
+
+
+def test_by_default_addresses_on_this_machine_are_refused(base, site):
+    news, server = site
+    asked = len(server.requests)
+    for url, message in ((f"{news}/news", "refused to fetch from 127.0.0.1, a loopback address"),
+                         (f"http://localhost:{server.server_address[1]}/news", "from localhost: it resolves to")):
+        status, headers, body = _post_form(base, {"url": url})
+        page = body.decode("utf-8")
+        assert status == 403 and headers["content-type"].startswith("text/html") and message in page
+        assert "private network" in page and f'value="{url}"' in page
+    assert len(server.requests) == asked  # nothing was fetched
+    assert json.loads(call(base, "/health")[2])["allow_private_urls"] is False
+
+
+def test_a_redirect_to_a_private_address_is_refused(base, site, monkeypatch):
+    import detector.webpages as webpages
+
+    news, server = site
+    real = webpages.address_problem
+    # 127.0.0.1 passes for public here, so that the first fetch goes through and the redirect to
+    # the twin on 127.0.0.2 is what the check must catch.
+    monkeypatch.setattr(webpages, "address_problem", lambda a: None if a == "127.0.0.1" else real(a))
+    status, _, body = _post_form(base, {"url": f"{news}/news"})
+    assert status == 200 and f"<h2>{NEWS_TITLE}</h2>".encode() in body
+    status, _, body = _post_form(base, {"url": f"{news}/away"})
+    assert status == 403 and b"refused to fetch from 127.0.0.2, a loopback address" in body
+    assert server.requests[-1] == "/away"
+
+
+def test_uploaded_web_pages_and_markdown_are_scored_with_their_metadata(base):
+    status, _, body = _post_form(base, {"sensitivity": "sensitive"}, {"file": ("second-bridge.html", NEWS)})
+    page = body.decode("utf-8")
+    assert status == 200 and f"<h2>{NEWS_TITLE}</h2>" in page and "by Mara Quill" in page
+    assert "source: second-bridge.html" in page and "NAV-MARKER" not in page
+    markdown = ("---\ntitle: Harbour vote\nauthor: Ana Ruiz\ndate: 2026-02-03\n---\n\n" + ARTICLE.replace(
+        "shameful", "**shameful**")).encode("utf-8")
+    status, _, body = _post_form(base, {"sensitivity": "sensitive"}, {"file": ("harbour.md", markdown)})
+    page = body.decode("utf-8")
+    assert status == 200 and "<h2>Harbour vote</h2>" in page and "by Ana Ruiz" in page
+    assert "**" not in page and 'class="sentence flagged"' in page
+
+
+def test_serve_allow_private_urls_reaches_the_app(monkeypatch, tiny_model_path):
+    ran = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: ran.append(self.config.app))
+    result = runner.invoke(cli_app, ["serve", "--port", "0", "-m", str(tiny_model_path), "--allow-private-urls"])
+    assert result.exit_code == 0 and "warning" not in result.output, result.output
+    monkeypatch.undo()
+    with running(ran[0]) as url:
+        assert json.loads(call(url, "/health")[2])["allow_private_urls"] is True
+
+
 # ---------------------------------------------------------------------- the command
 
 
@@ -447,7 +578,7 @@ def test_serve_help_shows_the_options_and_defaults():
     result = runner.invoke(cli_app, ["serve", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     for option in ("--host", "--port", "--model", "--trust-model", "--sensitivity", "--max-body-bytes",
-                   "--max-text-chars", "--max-concurrent"):
+                   "--max-text-chars", "--max-concurrent", "--allow-private-urls"):
         assert option in result.output
     assert "127.0.0.1" in result.output and str(MAX_BODY_BYTES) in result.output
 
@@ -476,6 +607,17 @@ def test_serve_warns_off_loopback_and_passes_the_limits(monkeypatch, tiny_model_
     with running(ran[0]) as url:  # the app the first command made, with that command's limits
         limits = json.loads(call(url, "/health")[2])["limits"]
     assert limits == {"max_body_bytes": 10 * 2**20, "max_text_chars": 999, "max_concurrent": 3}
+
+
+def test_private_urls_on_a_reachable_address_warn_too(monkeypatch, tiny_model_path):
+    import detector.server as server
+
+    real = socket.create_server
+    monkeypatch.setattr(server.socket, "create_server", lambda address, **kwargs: real(("127.0.0.1", 0)))
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)
+    result = runner.invoke(cli_app, ["serve", "--host", "0.0.0.0", "-m", str(tiny_model_path), "--allow-private-urls"])
+    assert result.exit_code == 0, result.output
+    assert "warning: --allow-private-urls with an address other machines may reach" in result.output
 
 
 def test_loopback_addresses():
@@ -546,17 +688,18 @@ def test_a_browser_pastes_a_text_and_sees_the_highlights(base, tmp_path):
                 page.click("button[type=submit]")
             assert page.url.endswith("/report") and page.title() == "Persuasion techniques report"
             shameful = page.locator(".sentence.flagged", has_text="shameful")
-            assert shameful.count() == 1 and shameful.locator("mark.evidence").count() >= 1
+            assert shameful.count() == 1 and shameful.locator("mark.ev").count() >= 1
             panel = shameful.locator(".panel")
             assert not panel.is_visible()
             shameful.focus()  # the details panel opens on keyboard focus, without JavaScript
             assert panel.is_visible() and "Any-technique score" in panel.inner_text()
             page.click("text=Score another text")
             assert page.locator("textarea[name=text]").is_visible()
-            # The address field is there but refused, with the message on the page.
-            page.fill("input[name=url]", "https://example.org/story")
+            # An address on this machine is refused, with the message on the page and the address kept.
+            page.fill("input[name=url]", "http://127.0.0.1:9/story")
             with page.expect_navigation():
                 page.click("button[type=submit]")
-            assert "not yet available" in page.locator("[role=alert]").inner_text()
+            assert "a loopback address" in page.locator("[role=alert]").inner_text()
+            assert page.input_value("input[name=url]") == "http://127.0.0.1:9/story"
         finally:
             browser.close()

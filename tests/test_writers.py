@@ -41,6 +41,51 @@ def test_text_view_summarises_each_document():
     assert "empty.txt: 0 sentences, 0 flagged" in text
 
 
+def test_metadata_from_a_page_is_safe_in_every_view():
+    from detector.results import DocumentInfo
+
+    hostile = DocumentInfo("=HYPERLINK(\"http://evil.example\")", "Ann\tLee\x1b[2J", "2026-01-02", "page.html")
+    results = [DocumentResult("page.html", RESULTS[0].sentences, metadata=hostile), RESULTS[1]]
+    rows = list(csv.DictReader(io.StringIO(render(results, "csv"))))
+    assert rows[0]["title"] == "'=HYPERLINK(\"http://evil.example\")"  # not run as a formula
+    assert rows[0]["date"] == "2026-01-02" and rows[0]["source"] == "page.html"
+    text = render(results, "text")
+    assert "\x1b" not in text and '-- title: =HYPERLINK' in text and '"Ann\\tLee\\u001b[2J"' in text
+    assert text.count("\n-- ") == 1  # the plain-text document has no metadata line
+    summary = list(csv.DictReader(io.StringIO(render(results, "csv", summary=True))))
+    assert summary[0]["title"] == "'=HYPERLINK(\"http://evil.example\")" and summary[0]["author"] == "Ann\tLee\x1b[2J"
+    assert [summary[1][k] for k in ("title", "author", "date", "source")] == ["", "", "", ""]
+    table = render(results, "text", summary=True)
+    assert "\x1b" not in table and '"Ann\\tLee\\u001b[2J"' in table
+    assert all("\t" not in line for line in table.splitlines())
+
+
+def test_a_summary_carries_the_page_s_metadata_in_every_format():
+    from detector.results import DocumentInfo
+
+    info = DocumentInfo("Harbour plan", "Ann Lee", "2026-01-02", "https://news.example/harbour")
+    results = [DocumentResult("https://news.example/harbour", RESULTS[0].sentences, metadata=info), RESULTS[1]]
+    records = json.loads(render(results, "json", summary=True))
+    assert records[0]["metadata"] == info.to_dict() and "metadata" not in records[1]
+    assert json.loads(render(results, "jsonl", summary=True).splitlines()[0])["metadata"]["title"] == "Harbour plan"
+    rows = list(csv.DictReader(io.StringIO(render(results, "csv", summary=True))))
+    assert list(rows[0])[-4:] == ["title", "author", "date", "source"]
+    assert [rows[0][k] for k in ("title", "author", "date", "source")] == [
+        "Harbour plan", "Ann Lee", "2026-01-02", "https://news.example/harbour"]
+    lines = render(results, "text", summary=True).splitlines()
+    assert lines[0].split()[-4:] == ["title", "author", "date", "source"]
+    assert lines[1].endswith("Harbour plan  Ann Lee  2026-01-02  https://news.example/harbour")
+    # Only the columns some document fills are shown; plain texts alone give the narrow table.
+    dated = [DocumentResult("a.md", [], metadata=DocumentInfo(date="2026-03-04")), RESULTS[1]]
+    assert render(dated, "text", summary=True).splitlines()[0].split()[-2:] == ["techniques", "date"]
+    assert "title" not in render(RESULTS, "text", summary=True)
+    # The parts of a large page-less file still add up, and a page's metadata survives the merge.
+    parts = [DocumentResult("big.md", RESULTS[0].sentences, metadata=info),
+             DocumentResult("big.md", RESULTS[0].sentences, offset=24, metadata=info)]
+    merged = json.loads(render(parts, "json", summary=True))
+    assert len(merged) == 1 and merged[0]["sentences"] == 4 and merged[0]["metadata"]["author"] == "Ann Lee"
+
+
 UNCLEAR = SentenceResult(25, 40, "Who knows, eh?", 0.6, (), {}, True,
                          (TechniqueScore("doubt", 0.2), TechniqueScore("slogan", 0.1)))
 # A large file arrives in parts with the same name; the later part starts at an offset.
@@ -138,5 +183,12 @@ def test_training_format_writes_the_predictions_as_training_records(tmp_path):
     assert docs[0].sentence_labels() == [frozenset(), {"loaded_language", "exaggeration"}]
     assert [(s.start, s.end, s.technique) for s in docs[1].spans] == [(0, 10, "slogan")]
     assert docs[2].spans == ()  # an unclear sentence names no technique
+    from detector.results import DocumentInfo
+
+    page = DocumentResult("https://news.example/a", results[0].sentences, text=text,
+                          metadata=DocumentInfo("Harbour plan", None, "2026-01-02", "https://news.example/a"))
+    record = json.loads(render([page], "training", model={"file": "m.skops"}))
+    assert record["metadata"] == {"title": "Harbour plan", "date": "2026-01-02", "source": "https://news.example/a",
+                                  "predicted_by": {"file": "m.skops"}}
     with pytest.raises(DetectorError, match="needs the text"):
         render([DocumentResult("x.txt", [])], "training")
