@@ -335,11 +335,13 @@ def score(
         write(sys.stdout)
         sys.stdout.flush()  # the results come before the closing line on a shared terminal
     else:
+        opened = False  # a run refused at the door (another run holds the lock) kept nothing
         try:
             with open_output(output, resumable=resumable, resume=resume, fingerprint=fingerprint) as out:
+                opened = True
                 write(out)
         except BaseException:
-            if resumable and partial_path(output).exists():
+            if opened and resumable and partial_path(output).exists():
                 typer.echo(f"note: the documents finished so far are kept in {partial_path(output)}; "
                            "run the same command with --resume to continue", err=True)
             raise

@@ -313,6 +313,8 @@ def _read_whole(item: Input) -> bytes:
 
 def _read_stdin() -> bytes:
     """Standard input, read in bounded blocks; larger than ``STDIN_LIMIT`` is refused."""
+    if sys.stdin is None:  # started with standard input closed (``<&-``)
+        raise _Unreadable("standard input is closed; give files to score, or open standard input")
     stream = sys.stdin.buffer
     blocks, size = [], 0
     while block := stream.read(1 << 20):

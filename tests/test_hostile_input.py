@@ -120,7 +120,6 @@ def test_jobs_has_an_upper_bound(tmp_path, tiny_model_path):
 
 
 def test_scoring_bytes_says_to_decode_them(tiny_detector):
-    import pytest
 
     from detector import DetectorError
 
@@ -276,8 +275,6 @@ def test_very_long_lines_segment_with_exact_offsets_and_nothing_lost(piece, leng
     assert re.sub(r"\s", "", "".join(s.text for s in sentences)) == re.sub(r"\s", "", text)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: `score -` with standard input closed is an internal error "
-                                       "(inputs._read_stdin reads sys.stdin.buffer when sys.stdin is None)")
 def test_reading_a_closed_standard_input_is_a_clear_error_not_a_bug(tiny_model_path):
     import subprocess
     import sys

@@ -174,6 +174,7 @@ def test_a_second_run_to_the_same_output_is_refused_while_the_first_runs(tmp_pat
         held.flush()
         second = _score(article, "-m", tiny_model_path, "-f", "jsonl", "-o", out)
     assert second.exit_code == 2 and "another detector run" in second.output
+    assert "--resume" not in second.output  # the kept documents are the first run's, not its own
     assert partial_path(out).read_text() == '{"document": "first run"}\n'  # untouched
 
 
