@@ -135,18 +135,20 @@ def dask_ratio(texts: list[str], one: float) -> float | None:
 
 
 def child_peak_memory(texts: list[str]) -> float:
-    """Peak resident memory (MB) of ``detector score`` streaming ``texts`` as a JSONL corpus."""
+    """Peak resident memory (MB) of ``detector score`` streaming ``texts`` as a JSONL corpus.
+
+    Measured from a small fresh interpreter that starts the run (``_PEAK``): a process started
+    straight from this one would count this process's own memory, which Linux carries across exec.
+    """
     with tempfile.TemporaryDirectory() as folder:
         corpus = Path(folder) / "corpus.jsonl"
         with corpus.open("w", encoding="utf-8") as fh:
             for i, text in enumerate(texts):
                 fh.write(json.dumps({"id": str(i), "text": text}) + "\n")
-        code = ("import resource, sys\nfrom detector.cli import main\nsys.argv = ['detector', 'score', "
-                f"{str(corpus)!r}, '-f', 'jsonl', '-o', {str(Path(folder) / 'out.jsonl')!r}, '-q']\n"
-                "try:\n    main()\nexcept SystemExit:\n    pass\n"
-                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-        return int(out.stdout.strip().splitlines()[-1]) / 1024
+        out = subprocess.run([sys.executable, "-c", _PEAK, sys.executable, "-m", "detector.cli", "score",
+                              str(corpus), "-f", "jsonl", "-o", str(Path(folder) / "out.jsonl"), "-q"],
+                             capture_output=True, text=True, check=True, cwd=ROOT)
+        return int(out.stdout.split()[-1]) / 1024
 
 
 _PEAK = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True, check=True); "
