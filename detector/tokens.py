@@ -234,7 +234,9 @@ class SentenceTokens:
 _CHUNKS: dict[str, _Chunk] = {}
 _CHUNK_LIMIT = _WORDS_REMEMBERED  # distinct chunks remembered
 _RECENT: dict[str, SentenceTokens] = {}
-# The groups read one batch in turn, so a batch's sentences are kept until the next batch.
+# The feature groups read the same rows one group after another (at most 2,048 at a time, see
+# ``scoring._FEATURE_ROWS``), so each sentence's streams are kept for the groups after the first;
+# the memo is emptied whenever it reaches this many sentences.
 _RECENT_LIMIT = 20_000
 
 
