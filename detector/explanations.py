@@ -48,6 +48,9 @@ def explain_inputs(estimator, inputs: Sequence[SentenceInput], technique_indices
     if matrix is None:  # scoring hands over the rows it built; other callers get them built here
         matrix = estimator.feature_matrix(inputs)
     coefficients = estimator.heads()[0]
+    # A head fitted on one class has no weights, so its words carry no evidence: found once here,
+    # not by scanning its weights again for every sentence.
+    learned = coefficients.any(axis=1)
     out: list[dict[int, tuple[Evidence, ...]]] = []
     for row, (x, wanted) in enumerate(zip(inputs, technique_indices, strict=True)):
         explained: dict[int, tuple[Evidence, ...]] = {}
@@ -55,8 +58,10 @@ def explain_inputs(estimator, inputs: Sequence[SentenceInput], technique_indices
             units = _word_units(x.text)
             values = matrix[row]
             for j in wanted:
-                coef = coefficients[1 + j]  # row 0 is the any-technique head
-                weights = _unit_weights(features, x.text, values, coef, units)
+                if not learned[1 + j]:  # row 0 is the any-technique head
+                    explained[j] = ()
+                    continue
+                weights = _unit_weights(features, x.text, values, coefficients[1 + j], units)
                 explained[j] = _phrases(x.text, units, weights, top)
         out.append(explained)
     return out
@@ -75,7 +80,7 @@ def _word_units(text: str) -> list[tuple[int, int]]:
 def _unit_weights(features, text: str, values, coef: np.ndarray,
                   units: list[tuple[int, int]]) -> np.ndarray:
     weights = np.zeros(len(units))
-    if not units or not coef.any():  # a constant head (one class in training) has no evidence
+    if not units:
         return weights
     starts = np.array([u[0] for u in units])
     ends = np.array([u[1] for u in units])

@@ -219,6 +219,8 @@ class Detector:
         any_parts, technique_parts, flagged_parts, prose_parts = [np.zeros(0)], [np.zeros((0, len(labels)))], [], []
         chosen: list[list[int]] = []
         evidence: list[dict[int, tuple[Evidence, ...]]] | None = [] if explain else None
+        if explain:
+            from .explanations import explain_inputs
         # Feature rows are built a bounded number at a time, so that a batch of many short
         # lines never makes one huge matrix; each slice is scored, decided and explained (from
         # the very rows the heads scored) before the next is built.
@@ -230,8 +232,6 @@ class Detector:
             picked = [sorted((int(j) for j in np.flatnonzero(d)), key=lambda j: -p[j])
                       for d, p in zip(decided, technique_part, strict=True)]
             if evidence is not None:
-                from .explanations import explain_inputs
-
                 evidence.extend(explain_inputs(self.estimator, part, picked, top, matrix=matrix))
             any_parts.append(any_part)
             technique_parts.append(technique_part)

@@ -286,12 +286,9 @@ def main() -> int:
         "A transformer such as all-MiniLM-L6-v2 scores about 200 sentences per second on two CPU cores "
         "(issue figure); the target for a linear model is fifty times that.",
     ]
-    markdown = "\n".join(lines)
-    print(markdown)
-    if args.write:
-        from _docs import write_section
+    from _docs import publish
 
-        write_section(ROOT / "docs" / "benchmarks.md", "speed", markdown)
+    publish("\n".join(lines), args.write, "speed", "## Speed")
     return 0
 
 
