@@ -22,7 +22,6 @@ from importlib import resources
 
 import numpy as np
 from scipy import sparse
-from sklearn.base import BaseEstimator, TransformerMixin
 
 from .tokens import WordPiece, piece_ids, wordpiece
 
@@ -84,33 +83,19 @@ def token_spans_and_vectors(
     return [span for _, span in pairs], vectors[ids], token_weights(weighting)[ids]
 
 
-class EmbeddingFeatures(TransformerMixin, BaseEstimator):
-    """The sentence's static embedding (see ``sentence_vectors``).
+def dimensions() -> int:
+    """How many numbers each sentence vector has."""
+    return int(_resources()[1].shape[1])
 
-    Parameters
-    ----------
-    weighting : {"mean", "sif"}
-        How tokens are weighted in the mean: equally, or by smooth inverse frequency.
-    """
 
-    def __init__(self, weighting: str = "mean") -> None:
-        self.weighting = weighting
-
-    def fit(self, X, y=None) -> EmbeddingFeatures:
-        token_weights(self.weighting)  # fail early on an unknown weighting
-        self.n_features_out_ = _resources()[1].shape[1]
-        return self
-
-    def transform(self, X) -> np.ndarray:
-        # Batches bound the weight matrix; the product itself needs no per-token rows.
-        texts = [x.text for x in X]
-        if len(texts) <= _EMBED_BATCH:
-            return sentence_vectors(texts, getattr(self, "weighting", "mean"))
-        return np.vstack([sentence_vectors(texts[i:i + _EMBED_BATCH], getattr(self, "weighting", "mean"))
-                          for i in range(0, len(texts), _EMBED_BATCH)])
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        return np.array([f"embedding:{i}" for i in range(self.n_features_out_)], dtype=object)
+def embed(texts: Sequence[str], weighting: str = "mean") -> np.ndarray:
+    """``sentence_vectors`` of any number of texts, in batches that bound the weight matrix
+    (the product itself needs no per-token rows)."""
+    if len(texts) <= _EMBED_BATCH:
+        return sentence_vectors(texts, weighting)
+    return np.vstack([sentence_vectors(texts[i:i + _EMBED_BATCH], weighting)
+                      for i in range(0, len(texts), _EMBED_BATCH)])
 
 
 _EMBED_BATCH = 50_000
+

@@ -1,6 +1,6 @@
 """Explanations: the words of a sentence that drove a technique's score.
 
-Every head of ``TechniqueClassifier`` is a logistic regression, so a technique's log-odds is
+Every head of the model is a logistic regression, so a technique's log-odds is
 its intercept plus, for every feature, coefficient times value.  The feature groups that come
 from words are mapped back to character spans of the sentence:
 
@@ -22,20 +22,38 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-from .embeddings import EmbeddingFeatures
-from .features import WORD_TOKEN as _TOKEN
-from .features import SentenceInput, stem_tokens, word_stem
+from .features import MEASURES, SentenceInput
+from .predictor import FeatureGroup, Predictor
 from .results import Evidence
-from .tokens import NGRAM_TOKEN, word_ngrams
+from .tokens import NGRAM_TOKEN, WORD_TOKEN, word_stem
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
+#: Words that carry no meaning on their own (articles, pronouns, prepositions, conjunctions,
+#: auxiliaries, determiners, a few adverbs of degree and time): they may sit inside a phrase of
+#: evidence but never make one.  Absolutes ("all", "every", "never", "everyone") are not among
+#: them: they are what exaggeration and black-and-white claims are made of.
+FUNCTION_WORDS = frozenset("""
+a an the this that these those some any each either neither no both half
+i me my mine myself we us our ours ourselves you your yours yourself yourselves he him his
+himself she her hers herself it its itself they them their theirs themselves one ones
+who whom whose which what whatever whoever whichever
+of in on at by for with from to into onto upon out over under above below between among
+through during before after since until till about against along across around behind
+beside besides beyond near off past per toward towards via within without amid despite
+and or but nor so yet if then than because although though while whereas unless whether as
+be am is are was were been being have has had having do does did doing done
+will would shall should can could may might must ought
+not n't also just only even still already again very too quite rather much many
+more most less least few fewer such own same other another else here there where when why
+how now then thus hence therefore however moreover indeed perhaps
+s t d ll m re ve
+""".split())
 # Words join a phrase when they carry at least this share of the sentence's strongest word.
 _PHRASE_SHARE = 0.25
 
 
-def explain_inputs(estimator, inputs: Sequence[SentenceInput], technique_indices: Sequence[Sequence[int]],
+def explain_inputs(predictor: Predictor, inputs: Sequence[SentenceInput], technique_indices: Sequence[Sequence[int]],
                    top: int = 3, matrix: sparse.csr_matrix | None = None) -> list[dict[int, tuple[Evidence, ...]]]:
     """For each sentence, evidence for each requested technique (column index of the model).
 
@@ -44,13 +62,12 @@ def explain_inputs(estimator, inputs: Sequence[SentenceInput], technique_indices
     """
     if len(inputs) == 0:
         return []
-    features = estimator.features_
     if matrix is None:  # scoring hands over the rows it built; other callers get them built here
-        matrix = estimator.feature_matrix(inputs)
-    coefficients = estimator.heads()[0]
+        matrix = predictor.feature_matrix(inputs)
+    coefficients = predictor.coef
     # A head fitted on one class has no weights, so its words carry no evidence: found once here,
     # not by scanning its weights again for every sentence.
-    learned = coefficients.any(axis=1)
+    learned = np.asarray(coefficients != 0).max(axis=1, initial=False)
     out: list[dict[int, tuple[Evidence, ...]]] = []
     for row, (x, wanted) in enumerate(zip(inputs, technique_indices, strict=True)):
         explained: dict[int, tuple[Evidence, ...]] = {}
@@ -61,7 +78,7 @@ def explain_inputs(estimator, inputs: Sequence[SentenceInput], technique_indices
                 if not learned[1 + j]:  # row 0 is the any-technique head
                     explained[j] = ()
                     continue
-                weights = _unit_weights(features, x.text, values, coefficients[1 + j], units)
+                weights = _unit_weights(predictor.groups, x.text, values, coefficients[1 + j], units)
                 explained[j] = _phrases(x.text, units, weights, top)
         out.append(explained)
     return out
@@ -69,7 +86,7 @@ def explain_inputs(estimator, inputs: Sequence[SentenceInput], technique_indices
 
 def _word_units(text: str) -> list[tuple[int, int]]:
     """The spans evidence is made of: words, and punctuation marks that stand alone."""
-    units = [m.span() for m in _TOKEN.finditer(text)]
+    units = [m.span() for m in WORD_TOKEN.finditer(text)]
     covered = np.zeros(len(text) + 1, dtype=bool)
     for start, end in units:
         covered[start:end] = True
@@ -77,7 +94,7 @@ def _word_units(text: str) -> list[tuple[int, int]]:
     return sorted(units)
 
 
-def _unit_weights(features, text: str, values, coef: np.ndarray,
+def _unit_weights(groups: Sequence[FeatureGroup], text: str, values, coef: np.ndarray,
                   units: list[tuple[int, int]]) -> np.ndarray:
     weights = np.zeros(len(units))
     if not units:
@@ -91,41 +108,30 @@ def _unit_weights(features, text: str, values, coef: np.ndarray,
             weights[hit] += amount / len(hit)
 
     offset = 0
-    group_weights = features.transformer_weights or {}
-    for name, part in features.transformer_list:
-        width = _width(part)
-        part_coef = coef[offset:offset + width] * group_weights.get(name, 1.0)
-        part_values = values[:, offset:offset + width]
+    for group in groups:
+        part_coef = coef[offset:offset + group.width] * group.weight
         # Each group is asked what its columns saw: a vectoriser through its own vocabulary and
-        # token pattern, a count group through its ``column_spans``, the embedding through its
+        # tokens, a count group through the words behind its columns, the embedding through its
         # tokens.  Groups that describe no word (style, context) have nothing to say.
-        source, last = part[0], part[-1]
-        if isinstance(last, TfidfVectorizer):
-            _credit_ngrams(last, text, part_values, part_coef, credit)
-        elif hasattr(source, "column_spans"):
-            _credit_counts(source.column_spans(text), last, part_coef, credit)
-        elif isinstance(source, EmbeddingFeatures):
-            _credit_embedding(source, last, text, part_coef, credit)
-        offset += width
+        if group.vocabulary is not None:
+            _credit_ngrams(group, text, values[:, offset:offset + group.width], part_coef, credit)
+        elif (spans := MEASURES[group.name].spans if group.name in MEASURES else None) is not None:
+            _credit_counts(spans(text), group, part_coef, credit)
+        elif group.name == "embedding":
+            _credit_embedding(group, text, part_coef, credit)
+        offset += group.width
     return weights
 
 
-def _width(part) -> int:
-    last = part[-1]
-    if hasattr(last, "vocabulary_"):
-        return len(last.vocabulary_)
-    return int(last.n_features_in_)
-
-
-def _credit_ngrams(vectorizer, text: str, values, coef: np.ndarray, credit) -> None:
+def _credit_ngrams(group: FeatureGroup, text: str, values, coef: np.ndarray, credit) -> None:
     """Share each present n-gram's contribution among its occurrences' words."""
     row = values.tocsr()
     if row.nnz == 0:
         return
     contribution = {int(f): coef[f] * v for f, v in zip(row.indices, row.data, strict=True)}
     occurrences: dict[int, list[tuple[int, int]]] = {}
-    vocabulary = vectorizer.vocabulary_
-    for gram, span in _ngram_spans(vectorizer, text):
+    vocabulary = group.vocabulary or {}
+    for gram, span in _ngram_spans(group, text):
         feature = vocabulary.get(gram)
         if feature in contribution:
             occurrences.setdefault(feature, []).append(span)
@@ -134,17 +140,14 @@ def _credit_ngrams(vectorizer, text: str, values, coef: np.ndarray, credit) -> N
             credit(start, end, contribution[feature] / len(spans))
 
 
-def _ngram_spans(vectorizer, text: str):
-    """(n-gram, character span) for every n-gram the vectoriser would extract."""
-    if vectorizer.analyzer is stem_tokens:
-        for match in _TOKEN.finditer(text):
+def _ngram_spans(group: FeatureGroup, text: str):
+    """(n-gram, character span) for every n-gram the group's vectoriser extracts."""
+    if group.name == "stems":
+        for match in WORD_TOKEN.finditer(text):
             yield word_stem(match.group().lower()), match.span()
         return
-    if vectorizer.analyzer is word_ngrams:  # the shared token stream's word 1-2 grams
-        yield from _token_ngrams(NGRAM_TOKEN, True, (1, 2), text)
-        return
-    low, high = vectorizer.ngram_range
-    if vectorizer.analyzer == "char_wb":
+    low, high = group.ngram_range
+    if group.name == "chars":
         for match in re.finditer(r"\S+", text):
             padded = " " + match.group().lower() + " "
             for n in range(low, high + 1):
@@ -155,7 +158,7 @@ def _ngram_spans(vectorizer, text: str):
         return
     # The vectoriser's own token pattern, so evidence sees exactly the tokens the model saw
     # ("workers' rights" gives "workers", not "workers'").
-    yield from _token_ngrams(re.compile(vectorizer.token_pattern), vectorizer.lowercase, (low, high), text)
+    yield from _token_ngrams(NGRAM_TOKEN, True, (low, high), text)
 
 
 def _token_ngrams(pattern: re.Pattern[str], lowercase: bool, ngram_range: tuple[int, int], text: str):
@@ -167,28 +170,30 @@ def _token_ngrams(pattern: re.Pattern[str], lowercase: bool, ngram_range: tuple[
             yield " ".join(t for t, _ in gram), (gram[0][1][0], gram[-1][1][1])
 
 
-def _credit_counts(matches, scaler, coef: np.ndarray, credit) -> None:
+def _credit_counts(matches, group: FeatureGroup, coef: np.ndarray, credit) -> None:
     """For a group of log(1 + count) columns (lexicon categories, claim markers): each column's
     contribution, measured from "no match", shared by the words that matched it."""
     spans_of: dict[int, list[tuple[int, int]]] = {}
     for start, end, column in matches:
         spans_of.setdefault(column, []).append((start, end))
     for column, spans in spans_of.items():
-        amount = coef[column] * np.log1p(len(spans)) / scaler.scale_[column]
+        assert group.scale is not None
+        amount = coef[column] * np.log1p(len(spans)) / group.scale[column]
         for start, end in spans:
             credit(start, end, amount / len(spans))
 
 
-def _credit_embedding(embedding, scaler, text: str, coef: np.ndarray, credit) -> None:
+def _credit_embedding(group: FeatureGroup, text: str, coef: np.ndarray, credit) -> None:
     """Split the embedding's contribution exactly over the tokens whose weighted mean it is."""
     from .embeddings import token_spans_and_vectors
 
-    spans, vectors, weights = token_spans_and_vectors(text, getattr(embedding, "weighting", "mean"))
+    spans, vectors, weights = token_spans_and_vectors(text, group.weighting)
     if not spans or weights.sum() <= 0:
         return
     mean = (weights[:, None] * vectors).sum(axis=0) / weights.sum()
     norm = max(float(np.linalg.norm(mean)), 1e-9)
-    per_token = (vectors @ (coef / scaler.scale_)) * weights / (weights.sum() * norm)
+    assert group.scale is not None
+    per_token = (vectors @ (coef / group.scale)) * weights / (weights.sum() * norm)
     for (start, end), amount in zip(spans, per_token, strict=True):
         credit(start, end, float(amount))
 
@@ -196,7 +201,7 @@ def _credit_embedding(embedding, scaler, text: str, coef: np.ndarray, credit) ->
 def _is_content(word: str) -> bool:
     """A word that can carry meaning on its own: not punctuation, a number or a function word."""
     lower = word.lower().strip("'’-")
-    return any(c.isalpha() for c in lower) and lower not in ENGLISH_STOP_WORDS
+    return any(c.isalpha() for c in lower) and lower not in FUNCTION_WORDS
 
 
 def _phrases(text: str, units: list[tuple[int, int]], weights: np.ndarray, top: int) -> tuple[Evidence, ...]:

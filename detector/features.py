@@ -1,41 +1,42 @@
-"""Feature extraction: scikit-learn transformers over sentences in their document.
+"""Feature extraction: what the model measures in each sentence, with NumPy and SciPy alone.
 
 The model's input is a sequence of ``SentenceInput``: a sentence's text, its position and
 the texts of all sentences of its document (shared, not copied), so features may look at
 the context, e.g. a phrase repeated earlier in the same article.  Feature groups:
 
-* word and character n-grams and word stems (TF-IDF), built in ``build_features``;
-* ``LexiconFeatures``: counts of words from the lexicons in ``detector/data/lexicons``;
-* ``StyleFeatures``: length, punctuation, quotes, capitals, pronouns;
-* ``ContextFeatures``: repetition within the document, position, the document's overall tone
+* ``words``, ``stems`` and ``chars``: word 1-2 grams, word stems and character n-grams,
+  weighted by TF-IDF (``tfidf_rows``; the vocabularies and idf weights are learned);
+* ``lexicon``: counts of words from the lexicons in ``detector/data/lexicons``;
+* ``style``: length, punctuation, quotes, capitals, pronouns;
+* ``context``: repetition within the document, position, the document's overall tone
   (the ``repetition`` group keeps only the repetition columns);
-* ``embeddings.EmbeddingFeatures``: a static sentence embedding distilled from a transformer.
+* ``claims``: how a claim is made (guesses about intentions, sources, causes, absolutes);
+* ``embedding``: a static sentence embedding distilled from a transformer (``embeddings``).
+
+The groups that learn nothing are ``MEASURES``; their columns are standardised with means and
+scales learned in training.  Training wraps every group in a scikit-learn transformer
+(``transformers``); scoring computes the same values here without importing scikit-learn, so
+that a one-article run starts fast.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 from scipy import sparse
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.preprocessing import StandardScaler
-from sklearn.utils.validation import check_is_fitted
 
-from . import tokens
 from .tokens import NGRAM_TOKEN, WORD_TOKEN, lexicon_matches, lexicon_names, sentence_tokens, stem_tokens, word_stem
 
 __all__ = [
-    "SentenceInput", "document_inputs", "build_features", "FEATURE_GROUPS", "DEFAULT_FEATURE_GROUPS",
-    "TokenTfidf", "LexiconFeatures", "StyleFeatures", "ContextFeatures", "ClaimFeatures", "SentenceText",
-    "lexicon_counts",
+    "SentenceInput", "document_inputs", "FEATURE_GROUPS", "DEFAULT_FEATURE_GROUPS", "TFIDF_GROUPS",
+    "EMBEDDING_WEIGHT", "Measure", "MEASURES", "lexicon_counts", "style_vector", "claim_vector", "claim_matches",
+    "document_context", "tfidf_rows", "scaled", "union",
     # Named here for model files that refer to them by this module (and for explanations).
-    "WORD_TOKEN", "lexicon_matches", "lexicon_names", "stem_tokens", "word_stem",
+    "WORD_TOKEN", "NGRAM_TOKEN", "lexicon_matches", "lexicon_names", "stem_tokens", "word_stem",
 ]
 
 
@@ -53,6 +54,17 @@ def document_inputs(sentences: Sequence[str]) -> list[SentenceInput]:
     return [SentenceInput(text, i, document) for i, text in enumerate(document)]
 
 
+FEATURE_GROUPS = ("words", "stems", "chars", "lexicon", "style", "context", "repetition", "claims", "embedding")
+#: The groups weighted by TF-IDF over a learned vocabulary.
+TFIDF_GROUPS = ("words", "stems", "chars")
+# Character n-grams cost half the scoring time and add nothing measurable once the
+# embedding is there (docs/benchmarks.md, ablation), so the default leaves them out.
+DEFAULT_FEATURE_GROUPS = ("words", "lexicon", "style", "context", "embedding")
+#: The 256 embedding dimensions together would outweigh the n-grams after scaling; this
+#: weight (chosen on the any-technique F1 of grouped cross-validation) keeps them a complement.
+EMBEDDING_WEIGHT = 0.1
+
+
 # --------------------------------------------------------------------------- lexicons
 
 
@@ -65,22 +77,8 @@ def lexicon_counts(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
-class LexiconFeatures(TransformerMixin, BaseEstimator):
-    """log(1 + count) of each lexicon category in the sentence."""
-
-    def fit(self, X: Sequence[SentenceInput], y=None) -> LexiconFeatures:
-        self.n_features_out_ = len(lexicon_names())
-        return self
-
-    def transform(self, X: Sequence[SentenceInput]) -> np.ndarray:
-        return np.log1p(lexicon_counts([x.text for x in X]))
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        return np.array([f"lexicon:{n}" for n in lexicon_names()], dtype=object)
-
-    def column_spans(self, text: str) -> Iterator[tuple[int, int, int]]:
-        """The words behind each column: (start, end, category) for every lexicon hit."""
-        return iter(lexicon_matches(text))
+def _lexicon_rows(X: Sequence[SentenceInput]) -> np.ndarray:
+    return np.log1p(lexicon_counts([x.text for x in X]))
 
 
 # --------------------------------------------------------------------------- style
@@ -117,34 +115,6 @@ def style_vector(text: str) -> list[float]:
     ]
 
 
-class _SentenceMeasures(TransformerMixin, BaseEstimator):
-    """Base of the groups that measure each sentence on its own: one row of ``_measure(text)``."""
-
-    _prefix: str = ""
-    _names: tuple[str, ...] = ()
-
-    @staticmethod
-    def _measure(text: str) -> list[float]:
-        raise NotImplementedError
-
-    def fit(self, X: Sequence[SentenceInput], y=None):
-        self.n_features_out_ = len(self._names)
-        return self
-
-    def transform(self, X: Sequence[SentenceInput]) -> np.ndarray:
-        return np.array([self._measure(x.text) for x in X], dtype=np.float64).reshape(len(X), len(self._names))
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        return np.array([f"{self._prefix}:{n}" for n in self._names], dtype=object)
-
-
-class StyleFeatures(_SentenceMeasures):
-    """Surface style of the sentence: length, punctuation, quotes, capitals, pronouns."""
-
-    _prefix, _names = "style", _STYLE_NAMES
-    _measure = staticmethod(style_vector)
-
-
 # --------------------------------------------------------------------------- context
 
 _CONTENT = re.compile(r"[a-z][a-z'’-]{3,}")
@@ -163,7 +133,7 @@ def _content_words(text: str) -> list[str]:
     return [w for w in _CONTENT.findall(text.lower()) if w not in _STOP]
 
 
-def _document_context(document: tuple[str, ...], tone: bool = True) -> np.ndarray:
+def document_context(document: tuple[str, ...], tone: bool = True) -> np.ndarray:
     """Context rows for every sentence of one document (without ``tone``, the document-tone
     columns are left at zero: the repetition group does not use them)."""
     words = [_content_words(s) for s in document]
@@ -201,41 +171,6 @@ def _document_context(document: tuple[str, ...], tone: bool = True) -> np.ndarra
         seen_words |= unique
         seen_bigrams |= bigrams[i]
     return rows
-
-
-_REPETITION_COLUMNS = 4  # the first columns of _CONTEXT_NAMES: words and phrases seen elsewhere
-
-
-class ContextFeatures(TransformerMixin, BaseEstimator):
-    """What the sentence's document says about it: repetition, position, overall tone.
-
-    ``only_repetition`` keeps the repetition columns alone (the ``repetition`` feature group):
-    they describe the technique itself, while position and the document's tone describe how
-    a particular corpus is laid out.
-    """
-
-    def __init__(self, only_repetition: bool = False) -> None:
-        self.only_repetition = only_repetition
-
-    def _width(self) -> int:
-        return _REPETITION_COLUMNS if self.only_repetition else len(_CONTEXT_NAMES)
-
-    def fit(self, X: Sequence[SentenceInput], y=None) -> ContextFeatures:
-        self.n_features_out_ = self._width()
-        return self
-
-    def transform(self, X: Sequence[SentenceInput]) -> np.ndarray:
-        cache: dict[int, np.ndarray] = {}
-        out = np.zeros((len(X), self._width()))
-        for row, x in enumerate(X):
-            key = id(x.document)
-            if key not in cache:
-                cache[key] = _document_context(x.document, tone=not self.only_repetition)[:, :self._width()]
-            out[row] = cache[key][x.position]
-        return out
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        return np.array([f"context:{n}" for n in _CONTEXT_NAMES[:self._width()]], dtype=object)
 
 
 # --------------------------------------------------------------------------- claims
@@ -286,105 +221,98 @@ def claim_vector(text: str) -> list[float]:
     ]
 
 
-class ClaimFeatures(_SentenceMeasures):
-    """How a sentence makes its claim: modal guesses, intentions, sources, causes, absolutes."""
-
-    _prefix, _names = "claims", _CLAIM_NAMES
-    _measure = staticmethod(claim_vector)
-
-    def column_spans(self, text: str) -> Iterator[tuple[int, int, int]]:
-        """The words behind the count columns: (start, end, column) for every claim marker."""
-        return claim_matches(text)
+_REPETITION_COLUMNS = 4  # the first columns of _CONTEXT_NAMES: words and phrases seen elsewhere
 
 
-# --------------------------------------------------------------------------- assembly
+def _context_rows(X: Sequence[SentenceInput], width: int) -> np.ndarray:
+    """The first ``width`` context columns of each input, each document computed once."""
+    cache: dict[int, np.ndarray] = {}
+    out = np.zeros((len(X), width))
+    for row, x in enumerate(X):
+        key = id(x.document)
+        if key not in cache:
+            cache[key] = document_context(x.document, tone=width > _REPETITION_COLUMNS)[:, :width]
+        out[row] = cache[key][x.position]
+    return out
 
 
-class TokenTfidf(TfidfVectorizer):
-    """scikit-learn's TF-IDF vectoriser, with a faster ``transform`` for an analyser function.
+def _measured(measure: Callable[[str], list[float]], width: int) -> Callable[[Sequence[SentenceInput]], np.ndarray]:
+    def rows(X: Sequence[SentenceInput]) -> np.ndarray:
+        return np.array([measure(x.text) for x in X], dtype=np.float64).reshape(len(X), width)
+    return rows
 
-    The analysers here read the shared token stream (``detector.tokens``), so counting is one
-    dictionary lookup per n-gram into a flat index list and one sparse matrix per batch; the
-    matrix is identical to the one ``TfidfVectorizer.transform`` builds.
+
+class Measure(NamedTuple):
+    """A feature group that learns nothing: how it names its columns, computes its rows, and
+    (for the groups that count words) which words are behind each column."""
+
+    prefix: str
+    names: Callable[[], tuple[str, ...]]
+    rows: Callable[[Sequence[SentenceInput]], np.ndarray]
+    spans: Callable[[str], Iterable[tuple[int, int, int]]] | None = None
+
+
+#: The groups that learn nothing, by name.  ``repetition`` is the repetition columns of
+#: ``context`` alone: they describe the technique itself, while position and the document's
+#: tone describe how a particular corpus is laid out.
+MEASURES: dict[str, Measure] = {
+    "lexicon": Measure("lexicon", lexicon_names, _lexicon_rows, lexicon_matches),
+    "style": Measure("style", lambda: _STYLE_NAMES, _measured(style_vector, len(_STYLE_NAMES))),
+    "context": Measure("context", lambda: _CONTEXT_NAMES, lambda X: _context_rows(X, len(_CONTEXT_NAMES))),
+    "repetition": Measure("context", lambda: _CONTEXT_NAMES[:_REPETITION_COLUMNS],
+                          lambda X: _context_rows(X, _REPETITION_COLUMNS)),
+    "claims": Measure("claims", lambda: _CLAIM_NAMES, _measured(claim_vector, len(_CLAIM_NAMES)), claim_matches),
+}
+
+
+# --------------------------------------------------------------------------- TF-IDF and assembly
+
+
+def tfidf_rows(texts: Iterable[str], analyse: Callable[[str], list[str]], vocabulary: dict[str, int],
+               idf: np.ndarray) -> sparse.csr_matrix:
+    """Sublinear TF-IDF rows with unit length, as scikit-learn's ``TfidfVectorizer`` (with
+    ``sublinear_tf=True`` and ``norm="l2"``) computes them from a fitted vocabulary.
+
+    Every step is the same floating-point operation in the same order, so the values are
+    bit-identical to scikit-learn's: counting is one dictionary lookup per n-gram into a flat
+    index list, and a row's length is summed term by term, as scikit-learn's own loop does.
     """
-
-    def transform(self, raw_documents):
-        if not callable(self.analyzer) or self.binary or isinstance(raw_documents, str):
-            return super().transform(raw_documents)
-        check_is_fitted(self, msg="The TF-IDF vectorizer is not fitted")
-        vocabulary = self.vocabulary_
-        analyse = self.analyzer
-        indptr, indices = [0], []
-        for document in raw_documents:
-            indices.extend([i for i in map(vocabulary.get, analyse(document)) if i is not None])
-            indptr.append(len(indices))
-        counts = sparse.csr_matrix((np.ones(len(indices)), np.asarray(indices, dtype=np.int64),
-                                    np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, len(vocabulary)))
-        counts.sum_duplicates()  # repeated n-grams become counts; indices sorted, as scikit-learn leaves them
-        return self._tfidf.transform(counts, copy=False)
-
-
-class SentenceText(TransformerMixin, BaseEstimator):
-    """Selects the sentence texts, for the n-gram vectorisers."""
-
-    def fit(self, X: Sequence[SentenceInput], y=None) -> SentenceText:
-        return self
-
-    def transform(self, X: Sequence[SentenceInput]) -> list[str]:
-        return [x.text for x in X]
+    indptr, indices = [0], []
+    for text in texts:
+        indices.extend([i for i in map(vocabulary.get, analyse(text)) if i is not None])
+        indptr.append(len(indices))
+    matrix = sparse.csr_matrix((np.ones(len(indices)), np.asarray(indices, dtype=np.int64),
+                                np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, len(idf)))
+    matrix.sum_duplicates()  # repeated n-grams become counts; indices sorted, as scikit-learn leaves them
+    data = matrix.data
+    np.log(data, data)
+    data += 1.0
+    data *= idf[matrix.indices]
+    lengths = np.diff(matrix.indptr)
+    norms = np.zeros(len(lengths))
+    squares = data * data
+    # Term k of every row at once: a sequential sum per row, in scikit-learn's order.
+    for k in range(int(lengths.max(initial=0))):
+        rows = np.flatnonzero(lengths > k)
+        norms[rows] += squares[matrix.indptr[rows] + k]
+    norms = np.sqrt(norms)
+    norms[norms == 0.0] = 1.0
+    data /= np.repeat(norms, lengths)
+    return matrix
 
 
-FEATURE_GROUPS = ("words", "stems", "chars", "lexicon", "style", "context", "repetition", "claims", "embedding")
-# Character n-grams cost half the scoring time and add nothing measurable once the
-# embedding is there (docs/benchmarks.md, ablation), so the default leaves them out.
-DEFAULT_FEATURE_GROUPS = ("words", "lexicon", "style", "context", "embedding")
-# The 256 embedding dimensions together would outweigh the n-grams after scaling; this
-# weight (chosen on the any-technique F1 of grouped cross-validation) keeps them a complement.
-_EMBEDDING_WEIGHT = 0.1
+def scaled(values: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Standardised columns, as scikit-learn's ``StandardScaler.transform`` computes them (in
+    the values' own floating-point type)."""
+    out = np.array(values, copy=True)
+    out -= mean.astype(out.dtype)
+    out /= scale.astype(out.dtype)
+    return out
 
 
-def build_features(
-    groups: Sequence[str] = DEFAULT_FEATURE_GROUPS,
-    word_ngrams: tuple[int, int] = (1, 2),
-    char_ngrams: tuple[int, int] = (2, 5),
-    max_char_features: int | None = 200_000,
-    embedding_weighting: str = "mean",
-) -> FeatureUnion:
-    """The feature union for the named groups (a subset of ``FEATURE_GROUPS``)."""
-    unknown = set(groups) - set(FEATURE_GROUPS)
-    if unknown:
-        raise ValueError(f"unknown feature groups {sorted(unknown)}; known: {FEATURE_GROUPS}")
-    parts = []
-    if "words" in groups:
-        # The shared token stream gives the default 1-2 grams; other ranges use the vectoriser's own.
-        words = (TokenTfidf(analyzer=tokens.word_ngrams, min_df=2, sublinear_tf=True) if word_ngrams == (1, 2)
-                 else TfidfVectorizer(ngram_range=word_ngrams, min_df=2, sublinear_tf=True,
-                                      token_pattern=NGRAM_TOKEN.pattern))
-        parts.append(("words", Pipeline([("text", SentenceText()), ("tfidf", words)])))
-    if "stems" in groups:
-        parts.append(("stems", Pipeline([
-            ("text", SentenceText()),
-            ("tfidf", TokenTfidf(analyzer=stem_tokens, min_df=2, sublinear_tf=True)),
-        ])))
-    if "chars" in groups:
-        parts.append(("chars", Pipeline([
-            ("text", SentenceText()),
-            ("tfidf", TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, min_df=3,
-                                      sublinear_tf=True, max_features=max_char_features)),
-        ])))
-    for name, transformer in (("lexicon", LexiconFeatures()), ("style", StyleFeatures()),
-                              ("context", ContextFeatures()),
-                              ("repetition", ContextFeatures(only_repetition=True)),
-                              ("claims", ClaimFeatures())):
-        if name in groups:
-            parts.append((name, Pipeline([(name, transformer), ("scale", StandardScaler())])))
-    weights = {}
-    if "embedding" in groups:
-        from .embeddings import EmbeddingFeatures
+def union(blocks: Sequence[Any]) -> sparse.csr_matrix:
+    """The feature groups' blocks side by side, as scikit-learn's ``FeatureUnion`` joins them."""
+    if any(sparse.issparse(b) for b in blocks):
+        return sparse.csr_matrix(sparse.hstack(blocks).tocsr())
+    return sparse.csr_matrix(np.hstack(blocks))
 
-        parts.append(("embedding", Pipeline([("embedding", EmbeddingFeatures(embedding_weighting)),
-                                             ("scale", StandardScaler())])))
-        weights["embedding"] = _EMBEDDING_WEIGHT
-    if not parts:
-        raise ValueError("at least one feature group is needed")
-    return FeatureUnion(parts, transformer_weights=weights or None)

@@ -20,7 +20,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
-from scipy.special import expit
 from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.exceptions import ConvergenceWarning
@@ -30,9 +29,11 @@ from sklearn.model_selection import GroupKFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.utils.validation import check_is_fitted
 
-from .features import DEFAULT_FEATURE_GROUPS, SentenceInput, build_features
+from .features import DEFAULT_FEATURE_GROUPS, SentenceInput
 from .metrics import score_decisions
+from .predictor import SENSITIVITIES, Predictor, apply_platt, calibrated, decide, logit
 from .taxonomy import TECHNIQUE_IDS
+from .transformers import build_features
 
 __all__ = [
     "TechniqueClassifier", "SENSITIVITIES", "decide", "best_f1_threshold", "best_fbeta_threshold", "fit_platt",
@@ -43,9 +44,6 @@ __all__ = [
 log = logging.getLogger("detector")
 
 
-#: Operating points a user can choose: the F-beta each one maximises on cross-validated scores
-#: (beta < 1 leans to precision, beta > 1 to recall).
-SENSITIVITIES = {"precise": 0.5, "balanced": 1.0, "sensitive": 2.0}
 _NEVER = 1.0 + 1e-9  # a threshold no probability reaches
 
 
@@ -66,11 +64,6 @@ def best_f1_threshold(y_true: np.ndarray, proba: np.ndarray, default: float = 0.
     return best_fbeta_threshold(y_true, proba, 1.0, default)
 
 
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
-
-
 def fit_platt(raw: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) -> tuple[float, float]:
     """Slope and intercept of a sigmoid map from raw probabilities to calibrated ones.
 
@@ -79,13 +72,8 @@ def fit_platt(raw: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) 
     if y.min() == y.max():
         return 1.0, 0.0
     model = LogisticRegression(C=1e6, solver="lbfgs", max_iter=200)
-    model.fit(_logit(raw).reshape(-1, 1), y, sample_weight=weight)
+    model.fit(logit(raw).reshape(-1, 1), y, sample_weight=weight)
     return float(model.coef_[0, 0]), float(model.intercept_[0])
-
-
-def apply_platt(raw: np.ndarray, slope: float, intercept: float) -> np.ndarray:
-    """Calibrated probabilities from raw ones (see ``fit_platt``)."""
-    return 1.0 / (1.0 + np.exp(-(slope * _logit(raw) + intercept)))
 
 
 def expected_calibration_error(y: np.ndarray, proba: np.ndarray, bins: int = 10) -> float:
@@ -101,20 +89,6 @@ def expected_calibration_error(y: np.ndarray, proba: np.ndarray, bins: int = 10)
         if members.any():
             total += members.mean() * abs(proba[members].mean() - y[members].mean())
     return float(total)
-
-
-def decide(any_proba: np.ndarray, technique_proba: np.ndarray, any_threshold: float,
-           thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The decisions: which sentences are flagged (n,), and which techniques each uses (n, labels).
-
-    A sentence is flagged when its any-technique probability reaches ``any_threshold``; it
-    lists exactly the techniques over their own thresholds.  A flagged sentence may list none
-    (the model sees persuasion but no single technique clearly): it is reported as unclear,
-    never given a technique below its threshold.
-    """
-    flagged = any_proba >= any_threshold
-    decided = (technique_proba >= thresholds) & flagged[:, None]
-    return flagged, decided.astype(np.int8)
 
 
 class TechniqueClassifier(ClassifierMixin, BaseEstimator):
@@ -267,34 +241,23 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
                                                             ["any", *self.labels])
 
     def _calibrated(self, raw: np.ndarray) -> np.ndarray:
-        calibration = getattr(self, "calibration_", None)
-        if calibration is None:
-            return raw
-        return np.column_stack([apply_platt(raw[:, k], *calibration[k]) for k in range(raw.shape[1])])
+        return calibrated(raw, getattr(self, "calibration_", None))
 
     # ------------------------------------------------------------------ prediction
 
+    def predictor(self) -> Predictor:
+        """The fitted model's prediction as arrays (shared, not copied): every ``predict_*``
+        method scores through it, as scoring does."""
+        check_is_fitted(self, "features_")
+        return Predictor.from_estimator(self)
+
     def predict_scores(self, X: Sequence[SentenceInput]) -> tuple[np.ndarray, np.ndarray]:
         """Any-technique probabilities (n,) and per-technique probabilities (n, labels)."""
-        check_is_fitted(self, "features_")
-        if len(X) == 0:
-            return np.zeros(0), np.zeros((0, len(self.classes_)))
-        return self.scores_from_features(self.feature_matrix(X))
+        return self.predictor().predict_scores(X)
 
     def feature_matrix(self, X: Sequence[SentenceInput]) -> sparse.csr_matrix:
         """The feature rows of ``X`` (what the heads score, and what explanations split up)."""
-        check_is_fitted(self, "features_")
-        return sparse.csr_matrix(self.features_.transform(X))
-
-    def scores_from_features(self, matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-        """``predict_scores`` for feature rows already built by ``feature_matrix``."""
-        if matrix.shape[0] == 0:
-            return np.zeros(0), np.zeros((0, len(self.classes_)))
-        coef, intercept = self.heads()
-        # Every head is a logistic regression: the sixteen of them are one matrix product.
-        logits = np.asarray(matrix @ coef.T) + intercept
-        scores = self._calibrated(expit(logits))
-        return scores[:, 0], scores[:, 1:]
+        return self.predictor().feature_matrix(X)
 
     def heads(self) -> tuple[np.ndarray, np.ndarray]:
         """Every head's weights as one (heads x features) matrix and its intercepts, the

@@ -1,11 +1,13 @@
-"""A trained ``TechniqueClassifier`` as plain arrays and JSON, and back.
+"""A trained model's ``Predictor`` as plain arrays and JSON, and back.
 
 This is what the ``.npz`` model format holds: every learned number of the model (the
 vectorisers' vocabularies and idf weights, the scalers' means and scales, the heads'
 weights, thresholds, operating points and calibration) as numeric or text arrays, with the
-settings in JSON.  Rebuilding the model from them runs no code from the file: the structure
-comes from ``build_features`` and the parameters, and the file only fills in numbers, each
-checked for its type and shape.  The rebuilt model scores exactly as the original did.
+settings in JSON.  Reading them runs no code from the file and imports no scikit-learn: the
+structure comes from the settings (``features.FEATURE_GROUPS`` in their fixed order), and the
+file only fills in numbers, each checked for its type and shape.  The predictor scores exactly
+as the original model did; ``to_estimator`` rebuilds a ``TechniqueClassifier`` from it for the
+formats that hold one.
 """
 
 from __future__ import annotations
@@ -17,10 +19,9 @@ import numpy as np
 
 from .errors import ModelError
 
-__all__ = ["to_arrays", "from_arrays", "ARRAY_FORMAT_VERSION"]
+__all__ = ["to_arrays", "from_arrays", "to_estimator", "ARRAY_FORMAT_VERSION"]
 
 ARRAY_FORMAT_VERSION = 1
-_TFIDF_GROUPS = ("words", "stems", "chars")
 # The estimator parameters a file may set, with their types; anything else is refused.
 _PARAMS: dict[str, tuple[type, ...]] = {
     "labels": (list,), "feature_groups": (list,), "C": (float, int), "any_C": (float, int, type(None)),
@@ -41,42 +42,35 @@ def _texts(array: np.ndarray, count: int, name: str) -> list[str]:
     return items
 
 
-def to_arrays(estimator: Any) -> tuple[dict, dict[str, np.ndarray]]:
-    """The estimator's settings (JSON-ready) and its learned arrays, by name."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.preprocessing import StandardScaler
+def to_arrays(model: Any) -> tuple[dict, dict[str, np.ndarray]]:
+    """The settings (JSON-ready) and learned arrays, by name, of a ``Predictor`` or a fitted
+    ``TechniqueClassifier``."""
+    from .predictor import Predictor
 
-    params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in estimator.get_params().items()}
+    predictor = model if isinstance(model, Predictor) else Predictor.from_estimator(model)
     arrays: dict[str, np.ndarray] = {}
-    for name, part in estimator.features_.transformer_list:
-        last = part[-1]
-        if isinstance(last, TfidfVectorizer):
-            vocabulary = sorted(last.vocabulary_, key=last.vocabulary_.__getitem__)
-            arrays[f"{name}.vocabulary"] = _text_array(vocabulary)
-            arrays[f"{name}.idf"] = np.asarray(last.idf_, dtype=np.float64)
-        elif isinstance(last, StandardScaler):
-            arrays[f"{name}.mean"] = np.asarray(last.mean_, dtype=np.float64)
-            arrays[f"{name}.scale"] = np.asarray(last.scale_, dtype=np.float64)
+    for group in predictor.groups:
+        if group.vocabulary is not None:
+            vocabulary = sorted(group.vocabulary, key=group.vocabulary.__getitem__)
+            arrays[f"{group.name}.vocabulary"] = _text_array(vocabulary)
+            arrays[f"{group.name}.idf"] = np.asarray(group.idf, dtype=np.float64)
         else:
-            raise ModelError(f"model arrays: feature group {name} ({type(last).__name__}) cannot be written as arrays")
-    coef, intercept = estimator.heads()
-    arrays["heads.coef"] = np.asarray(coef, dtype=np.float64)
-    arrays["heads.intercept"] = np.asarray(intercept, dtype=np.float64)
-    arrays["thresholds"] = np.asarray(estimator.thresholds_, dtype=np.float64)
-    calibration = getattr(estimator, "calibration_", None)
-    if calibration is not None:
-        arrays["calibration"] = np.asarray(calibration, dtype=np.float64)
-    points = getattr(estimator, "operating_points_", None) or {}
-    for point, values in points.items():
+            arrays[f"{group.name}.mean"] = np.asarray(group.mean, dtype=np.float64)
+            arrays[f"{group.name}.scale"] = np.asarray(group.scale, dtype=np.float64)
+    arrays["heads.coef"] = np.asarray(predictor.coef, dtype=np.float64)
+    arrays["heads.intercept"] = np.asarray(predictor.intercept, dtype=np.float64)
+    arrays["thresholds"] = np.asarray(predictor.thresholds, dtype=np.float64)
+    if predictor.calibration is not None:
+        arrays["calibration"] = np.asarray(predictor.calibration, dtype=np.float64)
+    for point, values in predictor.operating_points.items():
         arrays[f"point.{point}"] = np.concatenate([[values["any"]], np.asarray(values["techniques"])])
     manifest = {
         "array_format_version": ARRAY_FORMAT_VERSION,
-        "params": params,
-        "vocabulary_sizes": {name: len(part[-1].vocabulary_) for name, part in estimator.features_.transformer_list
-                             if f"{name}.vocabulary" in arrays},
-        "any_threshold": float(estimator.any_threshold_),
-        "operating_points": sorted(points),
-        "cv_metrics": getattr(estimator, "cv_metrics_", None),
+        "params": predictor.settings,
+        "vocabulary_sizes": {g.name: len(g.vocabulary) for g in predictor.groups if g.vocabulary is not None},
+        "any_threshold": float(predictor.any_threshold),
+        "operating_points": sorted(predictor.operating_points),
+        "cv_metrics": predictor.cv_metrics,
     }
     json.dumps(manifest)  # fail here, not halfway through writing, on anything JSON cannot hold
     return manifest, arrays
@@ -106,76 +100,124 @@ def _check_params(params: Any) -> dict:
     return params
 
 
+def _settings(params: dict) -> dict[str, Any]:
+    """The estimator's parameters with their defaults, checked (a tuple where it takes one)."""
+    from .features import DEFAULT_FEATURE_GROUPS, FEATURE_GROUPS
+    from .taxonomy import TECHNIQUE_IDS
+
+    settings: dict[str, Any] = {"labels": TECHNIQUE_IDS, "feature_groups": DEFAULT_FEATURE_GROUPS,
+                                "max_char_features": 200_000, "embedding_weighting": "mean"}
+    settings.update({k: tuple(v) if isinstance(v, list) else v for k, v in params.items()})
+    groups = settings["feature_groups"]
+    if not groups or set(groups) - set(FEATURE_GROUPS) or len(set(groups)) != len(groups):
+        raise ModelError(f"model arrays: unknown or repeated feature groups {list(groups)}")
+    if settings["embedding_weighting"] not in ("mean", "sif"):
+        raise ModelError(f"model arrays: unknown embedding weighting {settings['embedding_weighting']!r}")
+    if not settings["labels"]:
+        raise ModelError("model arrays: the model names no labels")
+    return settings
+
+
+def _group_width(name: str) -> int:
+    from .features import MEASURES
+
+    if name == "embedding":
+        from .embeddings import dimensions
+
+        return dimensions()
+    return len(MEASURES[name].names())
+
+
 def from_arrays(manifest: Any, arrays: dict[str, np.ndarray]) -> Any:
-    """The ``TechniqueClassifier`` described by ``manifest`` with the learned ``arrays``.
+    """The ``Predictor`` described by ``manifest`` with the learned ``arrays``.
 
     Raises ``ModelError`` for anything that does not describe such a model.
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.preprocessing import StandardScaler
-
-    from .features import build_features
-    from .model import TechniqueClassifier
+    from .features import EMBEDDING_WEIGHT, FEATURE_GROUPS, TFIDF_GROUPS
+    from .predictor import FeatureGroup, Predictor
 
     if not isinstance(manifest, dict) or manifest.get("array_format_version") != ARRAY_FORMAT_VERSION:
         raise ModelError("model arrays: unknown array format version")
     params = _check_params(manifest.get("params"))
-    try:
-        settings: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
-        estimator = TechniqueClassifier(**settings)
-        features = build_features(estimator.feature_groups, max_char_features=estimator.max_char_features,
-                                  embedding_weighting=estimator.embedding_weighting)
-    except (TypeError, ValueError) as exc:
-        raise ModelError(f"model arrays: {exc}") from None
+    settings = _settings(params)
     sizes = manifest.get("vocabulary_sizes")
     if not isinstance(sizes, dict):
         raise ModelError("model arrays: vocabulary sizes are missing")
-    width = 0
-    for name, part in features.transformer_list:
-        last = part[-1]
-        if isinstance(last, TfidfVectorizer):
+    groups: list[FeatureGroup] = []
+    # The union's column order is FEATURE_GROUPS' order, whatever order the settings list them in.
+    for name in (g for g in FEATURE_GROUPS if g in settings["feature_groups"]):
+        if name in TFIDF_GROUPS:
             count = sizes.get(name)
             if not isinstance(count, int) or count < 0:
                 raise ModelError(f"model arrays: the size of the {name} vocabulary is missing")
-            if f"{name}.vocabulary" not in arrays:
-                raise ModelError(f"model arrays: {name}.vocabulary is missing")
             vocabulary = _texts(_array(arrays, f"{name}.vocabulary", (None,)).astype(np.uint8), count,
                                 f"{name}.vocabulary")
-            last.vocabulary_ = {term: i for i, term in enumerate(vocabulary)}
-            if len(last.vocabulary_) != count:
+            index = {term: i for i, term in enumerate(vocabulary)}
+            if len(index) != count:
                 raise ModelError(f"model arrays: {name}.vocabulary repeats a term")
-            last.idf_ = _array(arrays, f"{name}.idf", (count,)).astype(np.float64)
-            last._tfidf.n_features_in_ = count
-            width += count
+            idf = _array(arrays, f"{name}.idf", (count,)).astype(np.float64)
+            groups.append(FeatureGroup(name, count, vocabulary=index, idf=idf,
+                                       ngram_range=(2, 5) if name == "chars" else (1, 2)))
         else:
-            transformer = part[0].fit([])  # the groups that learn nothing: their widths
-            columns = int(transformer.n_features_out_)
-            scaler: StandardScaler = last
-            scaler.mean_ = _array(arrays, f"{name}.mean", (columns,)).astype(np.float64)
-            scaler.scale_ = _array(arrays, f"{name}.scale", (columns,)).astype(np.float64)
-            scaler.var_ = scaler.scale_ ** 2
-            scaler.n_features_in_ = columns
-            scaler.n_samples_seen_ = 1
-            width += columns
-    heads = len(estimator.labels) + 1
-    estimator.features_ = features
-    estimator.classes_ = np.array(estimator.labels, dtype=object)
-    estimator.coef_ = _array(arrays, "heads.coef", (heads, width)).astype(np.float64)
-    estimator.intercept_ = _array(arrays, "heads.intercept", (heads,)).astype(np.float64)
-    estimator.thresholds_ = _array(arrays, "thresholds", (heads - 1,)).astype(np.float64)
+            columns = _group_width(name)
+            groups.append(FeatureGroup(
+                name, columns, EMBEDDING_WEIGHT if name == "embedding" else 1.0,
+                mean=_array(arrays, f"{name}.mean", (columns,)).astype(np.float64),
+                scale=_array(arrays, f"{name}.scale", (columns,)).astype(np.float64),
+                weighting=settings["embedding_weighting"]))
+    heads = len(settings["labels"]) + 1
+    width = sum(g.width for g in groups)
     any_threshold = manifest.get("any_threshold")
     if not isinstance(any_threshold, (int, float)):
         raise ModelError("model arrays: the any-technique threshold is missing")
-    estimator.any_threshold_ = float(any_threshold)
-    estimator.calibration_ = (_array(arrays, "calibration", (heads, 2)).astype(np.float64)
-                              if "calibration" in arrays else None)
     points = manifest.get("operating_points", [])
     if not isinstance(points, list) or not all(isinstance(p, str) for p in points):
         raise ModelError("model arrays: operating points must be a list of names")
-    estimator.operating_points_ = {}
+    operating_points = {}
     for point in points:
         values = _array(arrays, f"point.{point}", (heads,)).astype(np.float64)
-        estimator.operating_points_[point] = {"any": float(values[0]), "techniques": values[1:]}
+        operating_points[point] = {"any": float(values[0]), "techniques": values[1:]}
     metrics = manifest.get("cv_metrics")
-    estimator.cv_metrics_ = metrics if isinstance(metrics, dict) else None
+    return Predictor(
+        settings["labels"], groups,
+        _array(arrays, "heads.coef", (heads, width)).astype(np.float64),
+        _array(arrays, "heads.intercept", (heads,)).astype(np.float64),
+        float(any_threshold),
+        _array(arrays, "thresholds", (heads - 1,)).astype(np.float64),
+        _array(arrays, "calibration", (heads, 2)).astype(np.float64) if "calibration" in arrays else None,
+        operating_points, params, metrics if isinstance(metrics, dict) else None)
+
+
+def to_estimator(predictor: Any) -> Any:
+    """A ``TechniqueClassifier`` that predicts as ``predictor`` does (it cannot be refitted
+    without its training data: it has no per-fold estimators), for writing in a format that
+    holds an estimator (``.skops``, ``.joblib``)."""
+    from .model import TechniqueClassifier
+    from .transformers import build_features
+
+    settings = _settings(predictor.settings)
+    estimator = TechniqueClassifier(**settings)
+    features = build_features(estimator.feature_groups, max_char_features=estimator.max_char_features,
+                              embedding_weighting=estimator.embedding_weighting)
+    by_name = {g.name: g for g in predictor.groups}
+    for name, part in features.transformer_list:
+        group, last = by_name[name], part[-1]
+        if group.vocabulary is not None:
+            last.vocabulary_ = group.vocabulary
+            last.idf_ = group.idf
+            last._tfidf.n_features_in_ = group.width
+        else:
+            part[0].fit([])
+            last.mean_, last.scale_ = group.mean, group.scale
+            last.var_ = group.scale ** 2
+            last.n_features_in_ = group.width
+            last.n_samples_seen_ = 1
+    estimator.features_ = features
+    estimator.classes_ = np.array(predictor.labels, dtype=object)
+    estimator.coef_, estimator.intercept_ = predictor.coef, predictor.intercept
+    estimator.thresholds_ = predictor.thresholds
+    estimator.any_threshold_ = predictor.any_threshold
+    estimator.calibration_ = predictor.calibration
+    estimator.operating_points_ = predictor.operating_points
+    estimator.cv_metrics_ = predictor.cv_metrics
     return estimator

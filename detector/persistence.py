@@ -64,6 +64,14 @@ MODEL_TYPES = frozenset({
     "detector.tokens.stem_tokens",
     "detector.tokens.word_ngrams",
     "detector.embeddings.EmbeddingFeatures",
+    # The same transformers where they live since 0.3 (earlier files name them as above).
+    "detector.transformers.SentenceText",
+    "detector.transformers.TokenTfidf",
+    "detector.transformers.LexiconFeatures",
+    "detector.transformers.StyleFeatures",
+    "detector.transformers.ContextFeatures",
+    "detector.transformers.ClaimFeatures",
+    "detector.transformers.EmbeddingFeatures",
 })
 # Bounds that keep a hostile file from exhausting memory: the shipped model is about 6 MB on
 # disk and 48 MB unpacked.
@@ -111,12 +119,19 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         raise
 
 
-def save_model(estimator: Any, metadata: dict, path: str | Path) -> None:
-    """Write ``estimator`` and its ``metadata`` to ``path`` atomically (``.skops``: the safe format)."""
-    payload = {"magic": MAGIC, "format_version": FORMAT_VERSION, "metadata": metadata, "estimator": estimator}
+def save_model(model: Any, metadata: dict, path: str | Path) -> None:
+    """Write ``model`` (a fitted ``TechniqueClassifier`` or a ``Predictor``) and its ``metadata``
+    to ``path`` atomically (``.skops`` or ``.npz``: the safe formats)."""
+    from .predictor import Predictor
+
     if _suffix(path) == ARRAY_SUFFIX:
-        _write_arrays(payload, path)
+        _write_arrays({"metadata": metadata, "model": model}, path)
         return
+    if isinstance(model, Predictor):  # a format that holds an estimator: rebuild one from the arrays
+        from .model_arrays import to_estimator
+
+        model = to_estimator(model)
+    payload = {"magic": MAGIC, "format_version": FORMAT_VERSION, "metadata": metadata, "estimator": model}
     with atomic_path(path) as tmp:
         if is_safe_format(path):
             import zipfile
@@ -142,7 +157,7 @@ def _write_arrays(payload: dict, path: str | Path) -> None:
 
     from .model_arrays import to_arrays
 
-    manifest, arrays = to_arrays(payload["estimator"])
+    manifest, arrays = to_arrays(payload["model"])
     header = {"magic": MAGIC, "format_version": FORMAT_VERSION, "metadata": payload["metadata"], "model": manifest}
     with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         archive.writestr("manifest.json", json.dumps(header, ensure_ascii=False, sort_keys=True))
@@ -183,10 +198,10 @@ def _read_arrays(path: Path, data: bytes) -> dict:
     if not isinstance(header, dict) or header.get("magic") != MAGIC:
         raise ModelError(f"{path}: not a detector model file")
     try:
-        estimator = from_arrays(header.get("model"), arrays)
+        predictor = from_arrays(header.get("model"), arrays)
     except ModelError as exc:
         raise ModelError(f"{path}: not a detector model file ({exc})") from None
-    return {**header, "estimator": estimator}
+    return {**header, "estimator": predictor}
 
 
 def file_sha256(path: str | Path) -> str:
@@ -235,8 +250,25 @@ def _check_archive(path: Path, data: bytes) -> None:
         )
 
 
+def _resolve_old_names() -> None:
+    """Make the names that files written before 0.3 give the transformers resolve.
+
+    The scikit-learn transformers lived in ``features`` and ``embeddings`` then, and skops and
+    pickle find a class by its module and name; those modules no longer import scikit-learn,
+    so the classes are named there only here, for the formats that hold an estimator.
+    """
+    from . import embeddings, features, transformers
+
+    for name in ("SentenceText", "TokenTfidf", "LexiconFeatures", "StyleFeatures", "ContextFeatures",
+                 "ClaimFeatures"):
+        setattr(features, name, getattr(transformers, name))
+    embeddings.EmbeddingFeatures = transformers.EmbeddingFeatures  # type: ignore[attr-defined]
+
+
 def _read_skops(path: Path, data: bytes) -> Any:
     import skops.io
+
+    _resolve_old_names()
 
     _check_archive(path, data)
     try:
@@ -261,6 +293,8 @@ def _read_skops(path: Path, data: bytes) -> Any:
 def _read_joblib(path: Path, data: bytes, trusted: bool) -> Any:
     import joblib
 
+    _resolve_old_names()
+
     if not trusted and hashlib.sha256(data).hexdigest() != shipped_model_sha256():
         raise ModelError(
             f"{path}: not loaded: a joblib (pickle) file can run any code when it is loaded, and this "
@@ -284,20 +318,20 @@ def _minor(version: str) -> str:
 
 
 def load_model(path: str | Path, trusted: bool = False) -> tuple[Any, dict]:
-    """Read a model file; return ``(estimator, metadata)`` or raise ``ModelError``.
+    """Read a model file; return ``(predictor, metadata)`` or raise ``ModelError``.
 
-    ``.skops`` files are loaded without running code.  Other files are joblib pickles, loaded
-    only when they are the shipped model or ``trusted`` is true.
+    The ``Predictor`` is what scoring needs.  ``.npz`` and ``.skops`` files are loaded without
+    running code, and an ``.npz`` file without importing scikit-learn.  Other files are joblib
+    pickles, loaded only when they are the shipped model or ``trusted`` is true.
     """
-    import sklearn
-
-    from .model import TechniqueClassifier
+    from .predictor import Predictor
 
     path = Path(path)
     if not path.is_file():
         raise ModelError(f"{path}: no such model file")
     data = _read_bytes(path)
-    if _suffix(path) == ARRAY_SUFFIX:
+    arrays = _suffix(path) == ARRAY_SUFFIX
+    if arrays:
         payload = _read_arrays(path, data)
     elif is_safe_format(path):
         payload = _read_skops(path, data)
@@ -305,8 +339,8 @@ def load_model(path: str | Path, trusted: bool = False) -> tuple[Any, dict]:
         payload = _read_joblib(path, data, trusted)
     if not isinstance(payload, dict) or payload.get("magic") != MAGIC:
         raise ModelError(f"{path}: not a detector model file")
-    if not isinstance(payload.get("estimator"), TechniqueClassifier) or not isinstance(payload.get("metadata"), dict):
-        raise ModelError(f"{path}: not a detector model file (it holds no detector classifier)")
+    if not isinstance(payload.get("metadata"), dict):
+        raise ModelError(f"{path}: not a detector model file (it holds no metadata)")
     version = payload.get("format_version")
     if version != FORMAT_VERSION:
         raise ModelError(
@@ -314,13 +348,26 @@ def load_model(path: str | Path, trusted: bool = False) -> tuple[Any, dict]:
             f"version {FORMAT_VERSION}); retrain the model with this version"
         )
     metadata = payload["metadata"]
+    if arrays:
+        if not isinstance(payload.get("estimator"), Predictor):
+            raise ModelError(f"{path}: not a detector model file (it holds no detector classifier)")
+        return payload["estimator"], metadata
+    import sklearn
+
+    from .model import TechniqueClassifier
+
+    if not isinstance(payload.get("estimator"), TechniqueClassifier):
+        raise ModelError(f"{path}: not a detector model file (it holds no detector classifier)")
     written_with = metadata.get("sklearn_version", "?")
     # Arrays mean the same to every scikit-learn version; pickled estimators may not.
-    if _suffix(path) != ARRAY_SUFFIX and _minor(written_with) != _minor(sklearn.__version__):
+    if _minor(written_with) != _minor(sklearn.__version__):
         warnings.warn(
             f"{path} was written with scikit-learn {written_with}, this is {sklearn.__version__}; "
             "scores may differ slightly, retrain to be sure",
             ModelVersionWarning,
             stacklevel=2,
         )
-    return payload["estimator"], metadata
+    try:
+        return Predictor.from_estimator(payload["estimator"]), metadata
+    except (AttributeError, TypeError, ValueError, KeyError) as exc:  # a classifier missing fitted parts
+        raise ModelError(f"{path}: not a detector model file (an incomplete classifier: {exc})") from None

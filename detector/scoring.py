@@ -22,8 +22,8 @@ from .corpus import Document
 from .errors import DetectorError
 from .features import SentenceInput, document_inputs
 from .inputs import InputDocument
-from .model import TechniqueClassifier, decide
 from .persistence import default_model_path, load_model, save_model
+from .predictor import SENSITIVITIES, Predictor, decide
 from .results import DocumentResult, Evidence, SentenceResult, TechniqueScore
 from .segmentation import Sentence, is_non_prose, split_sentences
 
@@ -44,11 +44,16 @@ VOICES = ("all", "author", "quoted")
 
 
 class Detector:
-    """A trained model with its metadata, ready to score texts."""
+    """A trained model with its metadata, ready to score texts.
 
-    def __init__(self, estimator: TechniqueClassifier, metadata: dict | None = None,
+    ``model`` is a ``Predictor`` (what a model file loads as) or a fitted ``TechniqueClassifier``
+    (what training makes); either way scoring goes through ``predictor``.
+    """
+
+    def __init__(self, model: Any, metadata: dict | None = None,
                  source: Path | None = None, sensitivity: str = "balanced") -> None:
-        self.estimator = estimator
+        self.predictor = model if isinstance(model, Predictor) else Predictor.from_estimator(model)
+        self._estimator = None if isinstance(model, Predictor) else model
         self.metadata = metadata or {}
         self.source = source
         self.trusted = False  # whether the user vouched for the file (workers reload it likewise)
@@ -79,21 +84,32 @@ class Detector:
         """The same model at another operating point (see ``load``); nothing is reloaded or copied."""
         if sensitivity == self.sensitivity:
             return self
-        other = Detector(self.estimator, self.metadata, self.source, sensitivity)
+        other = Detector(self.predictor, self.metadata, self.source, sensitivity)
+        other._estimator = self._estimator
         other.trusted = self.trusted
         other._model_info = self._model_info
         return other
 
     def save(self, path: str | Path) -> None:
         """Write the model to ``path`` atomically."""
-        save_model(self.estimator, self.metadata, path)
+        save_model(self._estimator if self._estimator is not None else self.predictor, self.metadata, path)
         self.source = Path(path).resolve()
         self._model_info = None  # the model now lives in another file
         self.trusted = True  # written by this process: its workers may reload it
 
     @property
+    def estimator(self) -> Any:
+        """The model as a scikit-learn ``TechniqueClassifier`` (built from the arrays on first
+        use when the model came from a file; scoring does not need it)."""
+        if self._estimator is None:
+            from .model_arrays import to_estimator
+
+            self._estimator = to_estimator(self.predictor)
+        return self._estimator
+
+    @property
     def labels(self) -> list[str]:
-        return [str(label) for label in self.estimator.classes_]
+        return list(self.predictor.labels)
 
     @property
     def model_info(self) -> dict:
@@ -120,11 +136,7 @@ class Detector:
             if not 0.0 <= float(min_score) <= 1.0:
                 raise DetectorError(f"min_score must be between 0 and 1, not {min_score}")
             return float(min_score), np.full(len(self.labels), float(min_score))
-        points = getattr(self.estimator, "operating_points_", None) or {}
-        point = points.get(self.sensitivity)
-        if point is None:  # a model without presets has one operating point
-            return float(self.estimator.any_threshold_), np.asarray(self.estimator.thresholds_)
-        return float(point["any"]), np.asarray(point["techniques"])
+        return self.predictor.operating_point(self.sensitivity)
 
     # ------------------------------------------------------------------ scoring
 
@@ -226,13 +238,13 @@ class Detector:
         # the very rows the heads scored) before the next is built.
         for first in range(0, len(inputs), _FEATURE_ROWS):
             part = inputs[first:first + _FEATURE_ROWS]
-            matrix = self.estimator.feature_matrix(part)
-            any_part, technique_part = self.estimator.scores_from_features(matrix)
+            matrix = self.predictor.feature_matrix(part)
+            any_part, technique_part = self.predictor.scores_from_features(matrix)
             flagged_part, decided, prose_part = _decisions(any_part, technique_part, limits, [x.text for x in part])
             picked = [sorted((int(j) for j in np.flatnonzero(d)), key=lambda j: -p[j])
                       for d, p in zip(decided, technique_part, strict=True)]
             if evidence is not None:
-                evidence.extend(explain_inputs(self.estimator, part, picked, top, matrix=matrix))
+                evidence.extend(explain_inputs(self.predictor, part, picked, top, matrix=matrix))
             any_parts.append(any_part)
             technique_parts.append(technique_part)
             flagged_parts.append(flagged_part)
@@ -270,14 +282,14 @@ class Detector:
         inputs: list[SentenceInput] = []
         for doc in documents:
             inputs.extend(document_inputs([s.text for s in doc.sentences()]))
-        any_proba, technique_proba = self.estimator.predict_scores(inputs)
+        any_proba, technique_proba = self.predictor.predict_scores(inputs)
         flagged, decided, _ = _decisions(any_proba, technique_proba, self.thresholds(), [x.text for x in inputs])
         return flagged, decided
 
 
 def _decisions(any_proba: np.ndarray, technique_proba: np.ndarray, limits: tuple[float, np.ndarray],
                texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The model's decisions (see ``model.decide``) with non-prose lines never flagged; also
+    """The model's decisions (see ``predictor.decide``) with non-prose lines never flagged; also
     which sentences are prose."""
     flagged, decided = decide(any_proba, technique_proba, *limits)
     prose = np.array([not is_non_prose(text) for text in texts], dtype=bool)
@@ -285,8 +297,6 @@ def _decisions(any_proba: np.ndarray, technique_proba: np.ndarray, limits: tuple
 
 
 def _check_sensitivity(name: str) -> str:
-    from .model import SENSITIVITIES
-
     if name not in SENSITIVITIES:
         raise DetectorError(f"unknown sensitivity {name!r}; use one of {', '.join(SENSITIVITIES)}")
     return name

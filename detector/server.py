@@ -70,7 +70,7 @@ except ImportError as exc:  # the extra is not installed
 from .form_page import form_page
 from .html_page import HtmlPage
 from .inputs import InputDocument
-from .model import SENSITIVITIES
+from .predictor import SENSITIVITIES
 from .scoring import VOICES, Detector, check_voice
 from .taxonomy import TECHNIQUES
 from .writers import render, write_results

@@ -94,7 +94,7 @@ def calibration_figures(detector, documents) -> dict:
     from detector.training import training_inputs
 
     inputs, gold, _ = training_inputs(documents, detector.labels)
-    any_proba, technique_proba = detector.estimator.predict_scores(inputs)
+    any_proba, technique_proba = detector.predictor.predict_scores(inputs)
     per = {label: round(expected_calibration_error(gold[:, j], technique_proba[:, j]), 4)
            for j, label in enumerate(detector.labels)}
     return {"any": round(expected_calibration_error(gold.max(axis=1), any_proba), 4),

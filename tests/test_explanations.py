@@ -4,6 +4,7 @@ import json
 import re
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -62,8 +63,8 @@ def test_stem_evidence_falls_on_other_forms_of_a_trained_word(documents):
     detector = train(documents, threshold_folds=None, feature_groups=("stems",))
     # A tiny model's probabilities are timid: report every technique that the stems raise
     # above the corpus's base rate, so the test is about where the evidence falls.
-    detector.estimator.thresholds_ = np.full(len(detector.labels), 0.05)
-    detector.estimator.any_threshold_ = 0.0
+    detector.predictor.thresholds = np.full(len(detector.labels), 0.05)
+    detector.predictor.any_threshold = 0.0
     text = "The council keeps betraying the town and wasting its money."
     results = detector.explain(text, top=5)
     _check_evidence(text, results, top=5)
@@ -140,27 +141,31 @@ def test_the_trigger_word_is_the_top_evidence_of_the_shipped_model():
 @given(st.lists(st.sampled_from(["the", "and", "of", "a", ".", ",", "“", "is", "for", "shameful", "plan",
                                  "greedy", "rammed", "!", "this", "it"]), min_size=1, max_size=25))
 def test_evidence_is_never_only_punctuation_or_function_words(tiny_detector, words):
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from detector.explanations import FUNCTION_WORDS
 
     text = " ".join(words)
     for s in tiny_detector.explain(text, min_score=0.0):
         for t in s.techniques:
             for e in t.evidence or ():
                 tokens = [w.strip(".,!“”") for w in e.text.lower().split()]
-                assert any(w and w.isalpha() and w not in ENGLISH_STOP_WORDS for w in tokens), e.text
+                assert any(w and w.isalpha() and w not in FUNCTION_WORDS for w in tokens), e.text
 
 
-def test_explanations_use_the_vectoriser_s_own_tokens():
+@pytest.mark.parametrize("group", ["words", "stems", "chars"])
+def test_explanations_use_the_vectoriser_s_own_tokens(group):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from detector.explanations import _ngram_spans
-    from detector.features import build_features
+    from detector.predictor import FeatureGroup
+    from detector.transformers import build_features
 
-    words = build_features(("words",)).transformer_list[0][1][-1]
+    words = build_features((group,)).transformer_list[0][1][-1]
     assert isinstance(words, TfidfVectorizer)
     text = "The workers' rights were cut."
-    words.fit([text, text])
-    grams = dict(_ngram_spans(words, text))
+    words.fit([text, text, text])
+    ngrams = (1, 2) if group == "words" else words.ngram_range  # the token stream's analyser makes 1-2 grams
+    grams = dict(_ngram_spans(FeatureGroup(group, len(words.vocabulary_), ngram_range=ngrams), text))
     # every n-gram the explanation looks up is one the vectoriser extracted
     assert set(grams) == set(words.vocabulary_)
-    assert text[slice(*grams["workers rights"])] == "workers' rights"
+    if group == "words":
+        assert text[slice(*grams["workers rights"])] == "workers' rights"

@@ -1,16 +1,8 @@
 import numpy as np
 import pytest
 
-from detector.features import (
-    ContextFeatures,
-    LexiconFeatures,
-    StyleFeatures,
-    build_features,
-    document_inputs,
-    lexicon_counts,
-    lexicon_names,
-    stem_tokens,
-)
+from detector.features import document_inputs, lexicon_counts, lexicon_names, stem_tokens
+from detector.transformers import ContextFeatures, LexiconFeatures, StyleFeatures, build_features
 
 
 def column(names, name):

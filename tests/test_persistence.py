@@ -137,3 +137,45 @@ def test_cli_refuses_an_untrusted_joblib_model_and_accepts_it_with_trust(tmp_pat
     assert refused.exit_code == 2 and "can run any code" in refused.output and "Traceback" not in refused.output
     trusted = CliRunner().invoke(app, ["score", str(article), "--model", str(tiny_joblib_path), "--trust-model"])
     assert trusted.exit_code == 0, trusted.output
+
+
+def test_a_skops_file_naming_the_transformers_old_modules_still_loads(tmp_path, tiny_model_path, tiny_detector):
+    # Files written before 0.3 name the transformers as detector.features.* and
+    # detector.embeddings.EmbeddingFeatures; a fresh process, where nothing has named them
+    # yet, must load such a file and score as the original does.
+    import json
+    import subprocess
+    import sys
+    import zipfile
+
+    old = tmp_path / "old.skops"
+    with zipfile.ZipFile(tiny_model_path) as source, zipfile.ZipFile(old, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "schema.json":
+                schema = json.loads(data)
+                renamed = _rename_modules(schema)
+                assert renamed >= 5
+                data = json.dumps(schema).encode("utf-8")
+            target.writestr(item, data)
+    text = "The shameful plan was rammed through. The bus left at noon."
+    code = ("import sys; from detector import Detector; "
+            f"print([round(s.score, 12) for s in Detector.load(sys.argv[1]).score({text!r})])")
+    out = subprocess.run([sys.executable, "-c", code, str(old)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str([round(s.score, 12) for s in tiny_detector.score(text)])
+
+
+def _rename_modules(node) -> int:
+    """Give every transformer in a skops schema the module name it had before 0.3."""
+    count = 0
+    if isinstance(node, dict):
+        if node.get("__module__") == "detector.transformers":
+            old = "embeddings" if node.get("__class__") == "EmbeddingFeatures" else "features"
+            node["__module__"] = f"detector.{old}"
+            count += 1
+        for value in node.values():
+            count += _rename_modules(value)
+    elif isinstance(node, list):
+        count += sum(_rename_modules(value) for value in node)
+    return count

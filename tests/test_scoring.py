@@ -65,14 +65,14 @@ def test_no_output_lists_a_technique_below_its_threshold(tiny_detector):
     """Every listed technique passed its own threshold; unclear sentences carry candidates only."""
     from pathlib import Path
 
-    thresholds = dict(zip(tiny_detector.labels, tiny_detector.estimator.thresholds_, strict=True))
+    thresholds = dict(zip(tiny_detector.labels, tiny_detector.predictor.thresholds, strict=True))
     article = (Path(__file__).resolve().parents[1] / "examples" / "article.txt").read_text(encoding="utf-8")
     texts = [article, "Shameful! Greedy! Rammed through! Will they ever stop? Who knows. Everyone agrees."]
     seen_unclear = seen_flagged = 0
     for text in texts:
         for s in tiny_detector.score(text):
             assert all(t.score >= thresholds[t.technique] for t in s.techniques)
-            assert s.flagged == (s.score >= tiny_detector.estimator.any_threshold_)
+            assert s.flagged == (s.score >= tiny_detector.predictor.any_threshold)
             assert not s.techniques or s.flagged
             as_dict = s.to_dict()
             assert as_dict["flagged"] == s.flagged
