@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
@@ -28,9 +29,19 @@ from .tokens import WordPiece, piece_ids, wordpiece
 
 @lru_cache(maxsize=1)
 def _resources() -> tuple[WordPiece, np.ndarray]:
-    with resources.files("detector").joinpath("data/token_vectors.npy").open("rb") as fh:
-        vectors = np.load(fh).astype(np.float32)
+    """The tokenizer and the vector table (float16), memory-mapped where the package is a folder
+    of files: a run reads only the rows of the tokens its text has."""
+    table = resources.files("detector").joinpath("data/token_vectors.npy")
+    if isinstance(table, Path):
+        vectors = np.load(table, mmap_mode="r")
+    else:  # a package inside a zip archive has no file to map
+        with table.open("rb") as fh:
+            vectors = np.load(fh)
     return wordpiece(), vectors
+
+
+def _rows(vectors: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    return np.asarray(vectors[ids], dtype=np.float32)
 
 
 #: SIF's smoothing constant: tokens far rarer than this share of the text count fully.
@@ -68,7 +79,13 @@ def _weight_matrix(texts: Sequence[str], weights: np.ndarray) -> sparse.csr_matr
 def sentence_vectors(texts: Sequence[str], weighting: str = "mean") -> np.ndarray:
     """Unit-length weighted mean token vectors, one row per text (zeros for a text without tokens)."""
     vectors = _resources()[1]
-    out = np.asarray(_weight_matrix(texts, token_weights(weighting)) @ vectors, dtype=np.float32)
+    matrix = _weight_matrix(texts, token_weights(weighting))
+    # Only the rows of the tokens present are read and widened to float32; the columns are
+    # renumbered in place, so every product term is the one the whole table would give.
+    used = np.unique(matrix.indices)
+    compact = sparse.csr_matrix((matrix.data, np.searchsorted(used, matrix.indices), matrix.indptr),
+                                shape=(matrix.shape[0], len(used)))
+    out = np.asarray(compact @ _rows(vectors, used), dtype=np.float32)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return out / np.maximum(norms, 1e-9)
 
@@ -80,7 +97,7 @@ def token_spans_and_vectors(
     tokenizer, vectors = _resources()
     pairs = tokenizer.ids_with_spans(text)
     ids = [i for i, _ in pairs]
-    return [span for _, span in pairs], vectors[ids], token_weights(weighting)[ids]
+    return [span for _, span in pairs], _rows(vectors, np.asarray(ids, dtype=np.int64)), token_weights(weighting)[ids]
 
 
 def dimensions() -> int:
