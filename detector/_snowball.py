@@ -46,7 +46,7 @@ _EXCEPTIONS = {
     **{w + ending: w for w in ("proceed", "exceed", "succeed") for ending in ("", "s", "ed", "ing")},
 }
 # Prefixes whose R1 starts right after them, whatever the letters.
-_R1_PREFIXES = (("gener", 5), ("arsen", 5), ("commun", 6))
+_R1_PREFIXES = ("gener", "arsen", "commun")
 
 
 # --------------------------------------------------------------------------- regions
@@ -68,7 +68,8 @@ class _Rule(NamedTuple):
 
     replacement: str
     # How the regions follow: "cut" (the replacement begins the suffix: the regions shrink with
-    # the word), "replace" (see ``_replaced``) or "last" (only the suffix's last letter changes).
+    # the word), "replace" (see ``_replaced``) or "last" (only the suffix's last letter changes,
+    # and the regions keep their lengths).
     regions: str
     # R2's length when it did not hold the whole suffix that was replaced.
     short_r2: int = 0
@@ -78,9 +79,18 @@ class _Rule(NamedTuple):
     in_r2: bool = False
 
 
-def _rules(table: dict[str, _Rule]) -> tuple[tuple[str, int, _Rule], ...]:
-    """A step's rules, longest suffix first: a step acts on the longest of its suffixes the word ends with."""
-    return tuple(sorted(((s, len(s), r) for s, r in table.items()), key=lambda item: -item[1]))
+class _Step(NamedTuple):
+    """One of steps 2 to 4: its rules by suffix."""
+
+    rules: dict[str, _Rule]
+    suffixes: tuple[str, ...]
+    # The lengths of its suffixes, longest first: a step acts on the longest suffix the word ends with.
+    lengths: tuple[int, ...]
+
+
+def _rules(table: dict[str, _Rule]) -> _Step:
+    """A step with these rules."""
+    return _Step(table, tuple(table), tuple(sorted({len(s) for s in table}, reverse=True)))
 
 
 _CUT, _REPLACE, _LAST = "cut", "replace", "last"
@@ -115,21 +125,26 @@ _STEP0 = ("'s'", "'s", "'")
 _STEP1B = ("eedly", "ingly", "edly", "eed", "ing", "ed")
 
 
-def _apply(rules: tuple[tuple[str, int, _Rule], ...], word: str, region: int, r1: int, r2: int
-           ) -> tuple[str, int, int]:
-    """Steps 2 to 4: the longest listed suffix of the word, if it lies in ``region``, obeys its rule."""
-    for suffix, size, rule in rules:
-        if not word.endswith(suffix):
-            continue
-        if region < size or (rule.in_r2 and r2 < size) or (rule.after and word[-size - 1] not in rule.after):
+def _apply(step: _Step, word: str, region: int, r1: int, r2: int) -> tuple[str, int, int]:
+    """Steps 2 to 4: the longest of the step's suffixes the word ends with, if it lies in ``region``,
+    obeys its rule."""
+    rules, suffixes, lengths = step
+    if not word.endswith(suffixes):  # most words: one test
+        return word, r1, r2
+    for size in lengths:
+        rule = rules.get(word[-size:])
+        if rule is not None and size <= len(word):
             break
-        new = len(rule.replacement)
-        word = word[:-size] + rule.replacement
-        if rule.regions == _CUT:
-            r1, r2 = _shortened(r1, size - new), _shortened(r2, size - new)
-        elif rule.regions == _REPLACE:
-            r1, r2 = _replaced(r1, size, new), _replaced(r2, size, new, rule.short_r2)
-        break
+    else:
+        return word, r1, r2
+    if region < size or (rule.in_r2 and r2 < size) or (rule.after and word[-size - 1] not in rule.after):
+        return word, r1, r2
+    new = len(rule.replacement)
+    word = word[:-size] + rule.replacement
+    if rule.regions == _CUT:
+        r1, r2 = _shortened(r1, size - new), _shortened(r2, size - new)
+    elif rule.regions == _REPLACE:
+        r1, r2 = _replaced(r1, size, new), _replaced(r2, size, new, rule.short_r2)
     return word, r1, r2
 
 
@@ -144,7 +159,7 @@ def _step1a(word: str, r1: int, r2: int) -> tuple[str, int, int]:
         cut = 2 if len(word) > 4 else 1
     elif word.endswith(("us", "ss")) or not word.endswith("s"):
         return word, r1, r2
-    elif any(c in _VOWELS for c in word[:-2]):
+    elif not _VOWELS.isdisjoint(word[:-2]):
         cut = 1
     else:
         return word, r1, r2
@@ -153,18 +168,16 @@ def _step1a(word: str, r1: int, r2: int) -> tuple[str, int, int]:
 
 def _step1b(word: str, r1: int, r2: int) -> tuple[str, int, int]:
     """Past tenses and participles: "eed(ly)" -> "ee" in R1; "ed", "ing" and their "-ly" go after a vowel."""
-    for suffix in _STEP1B:
-        if word.endswith(suffix):
-            break
-    else:
+    if not word.endswith(_STEP1B):
         return word, r1, r2
+    suffix = next(s for s in _STEP1B if word.endswith(s))
     size = len(suffix)
     if suffix.startswith("eed"):
         if r1 >= size:
             word, r1, r2 = word[:-size] + "ee", _replaced(r1, size, 2), _replaced(r2, size, 2)
         return word, r1, r2
     word_part = word[:-size]
-    if not any(c in _VOWELS for c in word_part):
+    if _VOWELS.isdisjoint(word_part):
         return word, r1, r2
     word, r1, r2 = word_part, _shortened(r1, size), _shortened(r2, size)
     if word.endswith(("at", "bl", "iz")):
@@ -218,7 +231,7 @@ def stem(word: str) -> str:
     known = _EXCEPTIONS.get(word)
     if known is not None:
         return known
-    if "\u2019" in word or "\u2018" in word or "\u201b" in word:
+    if not word.isascii():
         word = word.translate(_APOSTROPHES)
     if word[0] == "'":
         word = word[1:]
@@ -228,19 +241,17 @@ def stem(word: str) -> str:
         word = _Y_CONSONANT.sub(r"\1Y", word)
 
     size = len(word)
-    for prefix, start in _R1_PREFIXES:
-        if word.startswith(prefix):
-            break
+    if word.startswith(_R1_PREFIXES):
+        start = 6 if word.startswith("commun") else 5
     else:
         found = _REGION_START.search(word)
         start = found.end() if found else size
     found = _REGION_START.search(word, start)
     r1, r2 = size - start, size - found.end() if found else 0
 
-    for suffix in _STEP0:
-        if word.endswith(suffix):
-            word, r1, r2 = word[:-len(suffix)], _shortened(r1, len(suffix)), _shortened(r2, len(suffix))
-            break
+    if word.endswith(_STEP0):  # step 0: a possessive
+        cut = next(len(s) for s in _STEP0 if word.endswith(s))
+        word, r1, r2 = word[:-cut], _shortened(r1, cut), _shortened(r2, cut)
     word, r1, r2 = _step1a(word, r1, r2)
     word, r1, r2 = _step1b(word, r1, r2)
     if len(word) > 2 and word[-1] in "yY" and word[-2] not in _VOWELS:
