@@ -3,7 +3,7 @@
 The stem features were built with NLTK's stemmer, whose package import alone takes seconds
 (it loads scikit-learn, pandas and SciPy's statistics).  This module is a stand-alone
 implementation of the published English Snowball algorithm, written to agree with NLTK's
-``stem`` on every string, including where NLTK departs from the reference algorithm:
+``stem`` on every string, down to these details of NLTK's, some of them its own:
 
 - words of at most two characters (after lower-casing) are returned as they are, before
   any apostrophe is normalised, so ``"’s"`` stays ``"’s"``;
@@ -14,9 +14,11 @@ implementation of the published English Snowball algorithm, written to agree wit
   step the way NLTK updates its two region strings; those updates sometimes differ from
   recomputing the regions on the changed word (a region emptied by one step regrows when
   a later step appends an ``e``), and the stems depend on it;
-- the "short word" tests of steps 1b and 5 are NLTK's (a word of exactly two letters,
-  vowel then consonant, is short; step 5 never removes the ``e`` of a word under four
-  letters).
+- the "short syllable" tests of steps 1b and 5 are NLTK's (a word of exactly two letters,
+  vowel then consonant, is short in step 1b; step 5 never removes the ``e`` of a word under
+  four letters);
+- a ``y`` after a vowel is a consonant (``Y``) unless that vowel is itself a ``y`` just made
+  a consonant ("sayyid" keeps its second ``y`` a vowel).
 
 Vowels are the ASCII ``aeiouy``; every other character (digits, hyphens, apostrophes,
 letters outside ASCII) counts as a consonant, as in NLTK.  ``stem`` is the only public name.
