@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from . import _snowball
+
 __all__ = [
     "SentenceTokens", "sentence_tokens", "word_ngrams", "stem_tokens", "word_stem", "lexicon_names",
     "lexicon_matches", "WORD_TOKEN", "NGRAM_TOKEN", "forget_recent", "WordPiece", "wordpiece", "piece_ids",
@@ -119,17 +121,14 @@ def _lower(text: str) -> str:
 # --------------------------------------------------------------------------- stems
 
 
-@lru_cache(maxsize=1)
-def _stemmer():
-    from nltk.stem.snowball import SnowballStemmer  # pure Python, needs no downloaded data
-
-    return SnowballStemmer("english")
-
-
 @lru_cache(maxsize=_WORDS_REMEMBERED)
 def word_stem(word: str) -> str:
-    """The Snowball stem of a lower-cased word ("corrupted", "corruption" -> "corrupt")."""
-    return _stemmer().stem(word)
+    """The English Snowball stem of a lower-cased word ("corrupted", "corruption" -> "corrupt").
+
+    The project's own stemmer (``detector._snowball``) gives NLTK's stems without NLTK's
+    seconds-long import.
+    """
+    return _snowball.stem(word)
 
 
 # --------------------------------------------------------------------------- WordPiece

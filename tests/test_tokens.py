@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -73,3 +76,11 @@ def test_every_lexicon_phrase_can_be_found_from_its_first_word():
     lex = tokens._lexicon()
     assert lex.phrases and set(i for i, _ in lex.phrases) <= set(range(len(lexicon_names())))
     assert all(categories for categories in lex.phrase_starts.values())
+
+
+def test_stems_do_not_import_nltk():
+    # NLTK's package import loads scikit-learn, pandas and SciPy's statistics: seconds of start-up.
+    code = ("import sys\nfrom detector.tokens import stem_tokens\n"
+            "assert stem_tokens('Corrupted officials') == ['corrupt', 'offici']\n"
+            "assert 'nltk' not in sys.modules\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
