@@ -14,20 +14,17 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import json
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from _peak import run_with_peak  # scripts/ is on the path of a script run from it
+
 ROOT = Path(__file__).resolve().parent.parent
 POOL = ROOT.parent / "shared" / "data" / "open-text"
 DOCS = ROOT / "docs" / "benchmarks.md"
 TARGET_MB = 400
-
-_PEAK = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], capture_output=True); "
-         "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-
 
 def prose(size: int) -> str:
     texts = [json.loads(line)["text"] for path in sorted(POOL.glob("*.jsonl")) if "npov" not in path.name
@@ -39,9 +36,8 @@ def prose(size: int) -> str:
 def peak(path: Path, out: Path) -> tuple[int, float, float]:
     command = [sys.executable, "-m", "detector.cli", "score", str(path), "-f", "jsonl", "-o", str(out), "--quiet"]
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", _PEAK, *command], capture_output=True, text=True, check=True)
-    code, kilobytes = result.stdout.split()
-    return int(code), int(kilobytes) / 1024, time.perf_counter() - started
+    code, megabytes = run_with_peak(command, check=False)
+    return code, megabytes, time.perf_counter() - started
 
 
 def main() -> int:

@@ -38,6 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from _peak import run_with_peak  # noqa: E402
+
 from detector import Detector, read_corpus  # noqa: E402
 from detector.segmentation import split_sentences  # noqa: E402
 from detector.tokens import forget_recent  # noqa: E402
@@ -137,22 +139,15 @@ def dask_ratio(texts: list[str], one: float) -> float | None:
 def child_peak_memory(texts: list[str]) -> float:
     """Peak resident memory (MB) of ``detector score`` streaming ``texts`` as a JSONL corpus.
 
-    Measured from a small fresh interpreter that starts the run (``_PEAK``): a process started
-    straight from this one would count this process's own memory, which Linux carries across exec.
+    Measured from a small fresh interpreter that starts the run (``_peak.run_with_peak``).
     """
     with tempfile.TemporaryDirectory() as folder:
         corpus = Path(folder) / "corpus.jsonl"
         with corpus.open("w", encoding="utf-8") as fh:
             for i, text in enumerate(texts):
                 fh.write(json.dumps({"id": str(i), "text": text}) + "\n")
-        out = subprocess.run([sys.executable, "-c", _PEAK, sys.executable, "-m", "detector.cli", "score",
-                              str(corpus), "-f", "jsonl", "-o", str(Path(folder) / "out.jsonl"), "-q"],
-                             capture_output=True, text=True, check=True, cwd=ROOT)
-        return int(out.stdout.split()[-1]) / 1024
-
-
-_PEAK = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True, check=True); "
-         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+        return run_with_peak([sys.executable, "-m", "detector.cli", "score", str(corpus), "-f", "jsonl",
+                              "-o", str(Path(folder) / "out.jsonl"), "-q"], cwd=ROOT)[1]
 
 
 def cold_start(args: list[str], repeats: int = 5, source: Path | None = None) -> tuple[float, float]:
@@ -164,10 +159,9 @@ def cold_start(args: list[str], repeats: int = 5, source: Path | None = None) ->
     times, peak = [], 0.0
     for _ in range(repeats):
         started = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", _PEAK, sys.executable, *args], capture_output=True, text=True,
-                             check=True, cwd=ROOT, env=env)
+        megabytes = run_with_peak([sys.executable, *args], cwd=ROOT, env=env)[1]
         times.append(time.perf_counter() - started)
-        peak = max(peak, int(out.stdout.split()[-1]) / 1024)
+        peak = max(peak, megabytes)
     return sorted(times)[len(times) // 2], peak
 
 
