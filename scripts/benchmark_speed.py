@@ -12,7 +12,8 @@ the project), repeated until it holds about ``--sentences`` sentences.  Measured
   same sentences in the same process, for a ratio (segmentation included for both);
 * peak memory of ``detector score --format jsonl`` over 10,000 and over ``--sentences``
   sentences, in a child process (streaming should keep it flat);
-* cold start of ``detector --help`` and of ``detector score`` on a one-paragraph file (wall time and
+* cold start (with bytecode written, as after ``pip install``) of ``detector --help`` and of
+  ``detector score`` on a one-paragraph file (wall time and
   peak memory), over the bare interpreter importing numpy and scipy.sparse in the same run;
 * the cost of ten times the input (``--sentences`` against a tenth of it), to show it grows linearly;
 * with ``--previous SOURCE`` (a checkout of the previous release, e.g. ``git worktree add /tmp/prev
@@ -155,7 +156,13 @@ def cold_start(args: list[str], repeats: int = 5, source: Path | None = None) ->
 
     ``source`` puts another checkout's ``detector`` first on the path (the previous release).
     """
-    env = dict(os.environ, PYTHONPATH=str(source)) if source is not None else None
+    # Bytecode is written and used, as after ``pip install`` (which compiles it) or from a user's
+    # second run on; a shell that sets PYTHONDONTWRITEBYTECODE would otherwise recompile every
+    # module at every start.  One untimed run writes it.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
+    run_with_peak([sys.executable, *args], cwd=ROOT, env=env)
     times, peak = [], 0.0
     for _ in range(repeats):
         started = time.perf_counter()
