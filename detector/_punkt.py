@@ -28,8 +28,7 @@ How a stop is judged, as Punkt does it:
 Character classes follow the ``regex`` engine NLTK compiles its patterns with, not ``re``:
 its white space lacks the four ASCII separators U+001C..U+001F, and its ``\\w`` and ``\\d``
 differ outside ASCII, so the two tests that depend on letters and digits ask ``regex`` about
-non-ASCII characters (it is installed with trafilatura, a runtime dependency) and fall back
-to ``re`` only if it is missing.
+non-ASCII characters.
 """
 
 from __future__ import annotations
@@ -37,6 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import Any
 
 __all__ = ["PunktSplitter"]
 
@@ -48,8 +48,8 @@ def _char_class(chars: str) -> str:
 # White space as NLTK's pattern engine sees it, and its complement.
 _WS = r"[^\S\x1c-\x1f]"
 _NON_WS = r"[\S\x1c-\x1f]"
-# What str.split/rfind-based code in Punkt treats as white space when finding the word before a
-# stop: ASCII only (Python's string.whitespace).
+# The word before a stop starts after the last of these (Python's string.whitespace): ASCII
+# only, unlike the pattern engine's white space.
 _ASCII_WS = " \t\n\r\x0b\x0c"
 
 _STOPS = ".?!"
@@ -74,20 +74,18 @@ _TOKEN = re.compile(
 # A stop that may end a sentence, capturing the word after it when white space follows.
 _CANDIDATE = re.compile(rf"{_char_class(_STOPS)}(?:(?={_char_class(_WORD_ENDING)})|(?={_WS}+({_NON_WS}+)))")
 _CLOSING = re.compile(rf"{_char_class(_CLOSING_MARKS)}+?(?:{_WS}+|(?=--)|$)", re.M)
-_ASCII_NUMBER = re.compile(r"-?[.,]?[0-9][0-9,.-]*\.?")
+_ASCII_NUMBER = re.compile(r"-?[.,]?[0-9][0-9.,-]*")
 _NUMBER_TYPE = "##number##."  # a token literally spelled like Punkt's number type counts as one
 
 
 @lru_cache(maxsize=1)
-def _unicode_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Patterns for "letter-like character" and "number" under the regex engine's Unicode classes."""
-    try:
-        import regex as engine  # the engine NLTK uses; its \\w and \\d differ from re's outside ASCII
-    except ImportError:  # pragma: no cover - regex comes with trafilatura
-        engine = re
-    letter = engine.compile(r"[^\W\d]")
-    number = engine.compile(r"-?[.,]?\d[\d,.-]*\.?")
-    return letter, number  # type: ignore[return-value]
+def _unicode_classes() -> tuple[Any, Any]:
+    """Patterns for "letter-like character" and "number" with the ``regex`` engine's Unicode classes."""
+    # Imported only when a non-ASCII character stands before a period: rare, and regex's \w and
+    # \d (Unicode properties, its own Unicode version) are what NLTK's Punkt used.
+    import regex
+
+    return regex.compile(r"[^\W\d]"), regex.compile(r"-?[.,]?\d[\d.,-]*")
 
 
 def _is_initial(token: str) -> bool:
@@ -151,9 +149,12 @@ class PunktSplitter:
         """
         pending: tuple[tuple[int, int, int], int] | None = None
         word_start = previous_at = 0
+        spaces = [c for c in _ASCII_WS if c in text]  # usually only " "
         for match in _CANDIDATE.finditer(text):
             at = match.start()
-            space = max(text.rfind(c, previous_at, at) for c in _ASCII_WS)
+            space = -1
+            for c in spaces:
+                space = max(space, text.rfind(c, previous_at, at))
             # Punkt counts a white space right at the previous stop as none; only the first stop
             # of a text can be in that position, and its word then starts at 0 either way.
             start = space + 1 if space > previous_at else word_start
@@ -175,7 +176,10 @@ class PunktSplitter:
             tokens = [t for line in context.split("\n") if line.strip() for t in _TOKEN.findall(line)]
         else:
             tokens = _TOKEN.findall(context)
-        return any(self._breaks(tokens[i], tokens[i + 1]) for i in range(len(tokens) - 1))
+        for i in range(len(tokens) - 1):
+            if self._breaks(tokens[i], tokens[i + 1]):
+                return True
+        return False
 
     def _breaks(self, token: str, following: str) -> bool:
         """Whether ``token``, followed by ``following``, ends a sentence."""
