@@ -129,25 +129,25 @@ class PunktSplitter:
         """
         bounds: list[tuple[int, int]] = []
         start = 0
-        for stop, after in self._candidates(text):
-            if self._ends_sentence(text[stop[0]:after]):
-                position = stop[1]
-                bounds.append((start, position + 1))
-                start = stop[2] if stop[2] >= 0 else position + 1
+        for context_start, at, context_end, next_start in self._candidates(text):
+            if self._ends_sentence(text[context_start:context_end]):
+                bounds.append((start, at + 1))
+                start = next_start
         bounds.append((start, len(text.rstrip())))
         return self._realign(text, bounds)
 
     # ------------------------------------------------------------------ candidates
 
     @staticmethod
-    def _candidates(text: str) -> Iterator[tuple[tuple[int, int, int], int]]:
-        """Each stop to judge: ``((word start, stop position, next word start or -1), context end)``.
+    def _candidates(text: str) -> Iterator[tuple[int, int, int, int]]:
+        """Each stop to judge: ``(context start, stop position, context end, next sentence start)``.
 
         The word before a stop begins after the last ASCII white space since the previous stop;
         without such white space it is the previous stop's word, and the previous stop is not
-        judged at all (so "?!" is judged once, at "!").
+        judged at all (so "?!" is judged once, at "!").  The next sentence would start at the
+        word after the stop or, when punctuation follows the stop directly, at that punctuation.
         """
-        pending: tuple[tuple[int, int, int], int] | None = None
+        pending: tuple[int, int, int, int] | None = None
         word_start = previous_at = 0
         spaces = [c for c in _ASCII_WS if c in text]  # usually only " "
         for match in _CANDIDATE.finditer(text):
@@ -161,9 +161,9 @@ class PunktSplitter:
             if pending is not None and previous_at <= start:
                 yield pending
             if match.group(1) is None:
-                pending = ((start, at, -1), at + 2)
+                pending = (start, at, at + 2, at + 1)
             else:
-                pending = ((start, at, match.start(1)), match.end(1))
+                pending = (start, at, match.end(1), match.start(1))
             word_start, previous_at = start, at
         if pending is not None:
             yield pending

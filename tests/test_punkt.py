@@ -7,6 +7,8 @@ behaviour tests at the end do not need it.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,7 +89,7 @@ PIECES = [
     "A", "B", "J", "Z", "a", "x", "5", "42", "3.5", "1,000", "-3", ".5", "No", "Dr", "U.S", "e.g", "etc",
     "St", "p.m", "Mr", "Inc", "i.e", "\u2018", "\u2019", "\u201c", "\u201d", "\xab", "\xbb", "[", "]", "{", "}",
     "*", "@", "&", "#", "`", "_", "The", "word", "\u00e9", "\u0301", "\u00b2", "\u0130", "\u03a3", "\u0663",
-    "##number##",
+    "##number##", "\r\n", "\x0c", "\x85", "\u2028", "%",
 ]
 
 
@@ -235,6 +237,13 @@ def test_spans_are_offsets_into_the_text(splitter):
     # As in NLTK, the first sentence keeps the text's leading white space (split_sentences trims it).
     assert [text[a:b] for a, b in spans] == ["   One here.", "Two there!", "\u201cThree.\u201d"]
     assert splitter.spans("") == [] and splitter.spans("   ") == []
+
+
+def test_splitting_sentences_does_not_import_nltk():
+    code = ("import sys, detector.segmentation as s; s.split_sentences('Dr. A. Smith left. \u00c9. Then.'); "
+            "print('nltk' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
 
 
 def test_the_abbreviation_list_decides(splitter):
