@@ -19,8 +19,9 @@ How a stop is judged, as Punkt does it:
 * The context is cut into Punkt's word tokens, line by line.  A token ``?``, ``!`` or ``.``
   is a break; a token ending in a single period is a break unless it is a known abbreviation
   (also after its last hyphen), an initial ("J.") or a number ("5.") followed by a lower-case
-  word or by ``, ; : . ! ?``, or an initial followed by a capitalised word.  Ellipses ("...",
-  "word..") are never breaks, since without orthographic statistics nothing can tell.
+  word or by ``, ; : . ! ?``, or an initial followed by a capitalised word.  Runs of periods
+  ("...", "word..") are never breaks, since without orthographic statistics nothing can tell
+  (spaced dots, ". . .", are a token ending in a single period).
 * The stop ends a sentence when any token of its context but the last is a break.
 * The next sentence starts at the next word (or at the punctuation right after the stop),
   and closing quotes and brackets that start it are moved back onto the sentence they close.
