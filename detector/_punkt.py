@@ -125,8 +125,9 @@ class PunktSplitter:
 
         The same spans as NLTK's ``PunktSentenceTokenizer(params).span_tokenize(text)`` when
         ``params`` holds only these abbreviations: a sentence ends after its stop and any
-        closing quotes or brackets, the next one starts at its first non-space character, and
-        the last one ends at the last non-space character of ``text``.
+        closing quotes or brackets, the next one starts at the word or punctuation after that,
+        the first keeps any white space ``text`` starts with, and the last ends at the last
+        non-space character of ``text``.  Empty or blank text has no sentences.
         """
         bounds: list[tuple[int, int]] = []
         start = 0
