@@ -5,7 +5,7 @@
     for sentence in detector.score(text):
         print(sentence.text, [t.technique for t in sentence.techniques])
 
-Heavy modules (scikit-learn, nltk) load on first use, so importing the package is cheap.
+Heavy modules (scikit-learn, trafilatura) load on first use, so importing the package is cheap.
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 """Sentence segmentation with character offsets into the original text.
 
-Punkt (NLTK) finds sentence ends inside a line, using an abbreviation list that ships with
-the package, so nothing is downloaded.  Line structure is respected first: a blank line
-always ends a sentence, and so does every line break unless the text is hard-wrapped
-prose (most lines long and ending mid-sentence), where a single break is only a space.
+Punkt finds sentence ends inside a line, using an abbreviation list that ships with the
+package, so nothing is downloaded (``detector._punkt``: the project's own implementation of
+Punkt's decision for these parameters, with the same spans as NLTK's).  Line structure is
+respected first: a blank line always ends a sentence, and so does every line break unless
+the text is hard-wrapped prose (most lines long and ending mid-sentence), where a single
+break is only a space.
 Offsets are end-exclusive and sentences never include surrounding white space, so
 ``text[s.start:s.end] == s.text`` and no character is lost or altered.
 """
@@ -14,6 +16,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+
+from ._punkt import PunktSplitter
 
 __all__ = ["Sentence", "split_sentences", "text_blocks", "is_non_prose", "MAX_CHUNK"]
 
@@ -32,16 +36,11 @@ class Sentence:
 
 
 @lru_cache(maxsize=1)
-def _punkt():
-    # Imported here so that commands which never segment (``--help``) stay fast.
-    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
-
-    params = PunktParameters()
+def _splitter() -> PunktSplitter:
     listing = resources.files("detector").joinpath("data/abbreviations.txt").read_text("utf-8")
-    params.abbrev_types = {
+    return PunktSplitter(
         line.strip() for line in listing.splitlines() if line.strip() and not line.startswith("#")
-    }
-    return PunktSentenceTokenizer(params)
+    )
 
 
 def _is_hard_wrapped(text: str) -> bool:
@@ -68,9 +67,10 @@ def text_blocks(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
-#: Punkt is handed at most this many characters at once: its regular expressions slow down
-#: sharply on very long lines (and NLTK stops them with a time limit), while real sentences
-#: are far shorter.  A longer line is cut at a sentence end or a space near the limit.
+#: Punkt is handed at most this many characters at once (NLTK's Punkt, used until 0.2, slowed
+#: down sharply on very long lines), while real sentences are far shorter.  A longer line is
+#: cut at a sentence end or a space near the limit; the cut points are unchanged since then,
+#: so sentences stay where they were.
 MAX_CHUNK = 2_000
 
 
@@ -95,7 +95,7 @@ def _chunks(block: str) -> list[tuple[int, str]]:
 
 def split_sentences(text: str) -> list[Sentence]:
     """Split ``text`` into sentences in order, non-overlapping, covering every non-space character."""
-    tokenizer = _punkt()
+    splitter = _splitter()
     sentences: list[Sentence] = []
     for block_start, block_end in text_blocks(text):
         block = text[block_start:block_end]
@@ -105,7 +105,7 @@ def split_sentences(text: str) -> list[Sentence]:
             spans = [(0, len(block))]
         else:
             spans = [(offset + a, offset + b) for offset, chunk in _chunks(block)
-                     for a, b in tokenizer.span_tokenize(chunk)]
+                     for a, b in splitter.spans(chunk)]
         for start, end in spans:
             piece = block[start:end]
             stripped = piece.strip()
