@@ -15,6 +15,7 @@ sentence, but only at the words where one of them can begin.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -148,7 +149,9 @@ _CJK = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73
 
 
 def _stands_alone(char: str) -> bool:
-    """Whether BERT makes a non-ASCII ``char`` a word of its own: punctuation or a CJK ideograph."""
+    """Whether BERT makes ``char`` a word of its own: punctuation or a CJK ideograph."""
+    if char.isascii():  # every ASCII symbol counts as punctuation, "$+<=>^`|~" too (not P* in Unicode)
+        return char in string.punctuation
     code = ord(char)
     return unicodedata.category(char).startswith("P") or any(lo <= code <= hi for lo, hi in _CJK)
 

@@ -79,7 +79,7 @@ def test_every_lexicon_phrase_can_be_found_from_its_first_word():
 
 # The vocabulary entries a test sentence needs, in the BERT style (``##`` continues a word).
 _VOCAB = ["[UNK]", "foo", "_", "bar", "£5", "##00", "£", "500", "ab", "日", "本", "cafe", "!", "10", "##°c", "-",
-          "x", "##y"]
+          "x", "##y", "+"]
 
 
 def _pieces(text: str) -> list[str]:
@@ -94,6 +94,7 @@ def _pieces(text: str) -> list[str]:
     ("a\x01b \x00", ["ab"]),  # control characters are dropped
     ("日本", ["日", "本"]),  # every CJK ideograph is a word of its own
     ("CAFÉ!", ["cafe", "!"]),  # lower-cased, accents stripped
+    ("£5+£5", ["£5", "+", "£5"]),  # an ASCII symbol is punctuation, also beside a non-ASCII character
     ("yx", ["[UNK]"]),  # no piece sequence covers the word
     ("xy-" + "x" * 101, ["x", "##y", "-", "[UNK]"]),  # a word over 100 characters is unknown
 ])
