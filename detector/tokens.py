@@ -142,7 +142,7 @@ _MAX_WORD = 100  # BERT's own limit: longer "words" become [UNK]
 # ideograph becomes a word of its own, while other symbols (£, €, °, emoji) stay inside their
 # word.  The vectors mean something only for the teacher's own tokens, so this must cut text as
 # the teacher does (``scripts/build_token_vectors.py`` checks it on the corpus).
-_ASCII_PUNCTUATION = r"!-/:-@\[-`{-~"
+_ASCII_PUNCTUATION = re.escape(string.punctuation)  # !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~
 _ASCII_WORDS = re.compile(rf"[{_ASCII_PUNCTUATION}]|[^\s{_ASCII_PUNCTUATION}]+")
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")  # control characters that are not white space
 _CJK = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73F), (0x2B740, 0x2B81F),
