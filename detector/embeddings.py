@@ -1,7 +1,8 @@
 """Static sentence embeddings: a weighted mean of distilled WordPiece token vectors.
 
 ``scripts/build_token_vectors.py`` distils one vector per token of all-MiniLM-L6-v2's
-vocabulary; here a pure-Python WordPiece tokenizer maps text to those tokens and a sentence
+vocabulary (teacher, licence, build and measurements: ``data/TOKEN_VECTORS.md``); here a
+pure-Python WordPiece tokenizer, cutting text as the teacher's does, maps text to those tokens and a sentence
 becomes the normalised weighted mean of its tokens' vectors.  It brings some of a
 transformer's sense of meaning (synonyms, paraphrase) to the linear model at the cost of a
 table lookup.  With ``weighting="sif"`` each token counts by ``a / (a + p)``, ``p`` its

@@ -15,6 +15,7 @@ sentence, but only at the words where one of them can begin.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -133,8 +134,45 @@ def word_stem(word: str) -> str:
 
 # --------------------------------------------------------------------------- WordPiece
 
-_PIECES = re.compile(r"\w+|[^\w\s]")
 _MAX_WORD = 100  # BERT's own limit: longer "words" become [UNK]
+# BERT's basic tokenisation, which both teachers' tokenizers (all-MiniLM-L6-v2, all-mpnet-base-v2)
+# apply before WordPiece: the text is cut at white space, then every punctuation character (all
+# printable ASCII that is not a letter or digit, and Unicode's P* categories) and every CJK
+# ideograph becomes a word of its own, while other symbols (£, €, °, emoji) stay inside their
+# word.  The vectors mean something only for the teacher's own tokens, so this must cut text as
+# the teacher does (``scripts/build_token_vectors.py`` checks it on the corpus).
+_ASCII_PUNCTUATION = re.escape(string.punctuation)  # !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~
+_ASCII_WORDS = re.compile(rf"[{_ASCII_PUNCTUATION}]|[^\s{_ASCII_PUNCTUATION}]+")
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")  # control characters that are not white space
+_CJK = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73F), (0x2B740, 0x2B81F),
+        (0x2B820, 0x2CEAF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
+
+
+def _stands_alone(char: str) -> bool:
+    """Whether BERT makes ``char`` a word of its own: punctuation or a CJK ideograph."""
+    if char.isascii():  # every ASCII symbol counts as punctuation, "$+<=>^`|~" too (not P* in Unicode)
+        return char in string.punctuation
+    code = ord(char)
+    return unicodedata.category(char).startswith("P") or any(lo <= code <= hi for lo, hi in _CJK)
+
+
+def _raw_words(chunk: str, offset: int) -> Iterator[tuple[str, int, int]]:
+    """The words of ``chunk`` (a stretch without white space starting at ``offset``), with spans."""
+    if chunk.isascii():
+        for m in _ASCII_WORDS.finditer(chunk):
+            yield m.group(), offset + m.start(), offset + m.end()
+        return
+    begun = None
+    for i, char in enumerate(chunk):
+        if _stands_alone(char):
+            if begun is not None:
+                yield chunk[begun:i], offset + begun, offset + i
+                begun = None
+            yield char, offset + i, offset + i + 1
+        elif begun is None:
+            begun = i
+    if begun is not None:
+        yield chunk[begun:], offset + begun, offset + len(chunk)
 
 
 class WordPiece:
@@ -174,26 +212,38 @@ class WordPiece:
         return result
 
     def ids(self, text: str) -> list[int]:
-        """Token ids of ``text``: lower-cased, accents stripped, punctuation split off."""
-        out: list[int] = []
-        for word in _PIECES.findall(_normalise(text)):
-            out.extend(self.word_ids(word))
-        return out
+        """Token ids of ``text`` as BERT's uncased tokenizer gives them: lower-cased, accents
+        stripped, control characters dropped, punctuation split off."""
+        if text.isascii() and _ASCII_CONTROL.search(text) is None:
+            # The common case, and a hot one (every new chunk of every sentence): one pass of one
+            # pattern, the same words as ``_words`` finds.
+            return [i for word in _ASCII_WORDS.findall(text.lower()) for i in self.word_ids(word)]
+        return [i for word, _, _ in _words(text) for i in self.word_ids(word)]
 
     def ids_with_spans(self, text: str) -> list[tuple[int, tuple[int, int]]]:
         """Token ids of ``text`` with the character span (in ``text``) of the word each came from."""
-        out: list[tuple[int, tuple[int, int]]] = []
-        for match in _PIECES.finditer(text):
-            for word in _PIECES.findall(_normalise(match.group())):
-                out.extend((i, match.span()) for i in self.word_ids(word))
-        return out
+        return [(i, (start, end)) for word, start, end in _words(text) for i in self.word_ids(word)]
 
 
-def _normalise(text: str) -> str:
-    lower = text.lower()
+def _words(text: str) -> Iterator[tuple[str, int, int]]:
+    """The normalised words of ``text`` that WordPiece cuts, with their spans in ``text``."""
+    # The ASCII pattern never crosses white space, so ASCII text needs no cutting into chunks first.
+    raw = (_raw_words(text, 0) if text.isascii()
+           else (w for chunk in _CHUNK.finditer(text) for w in _raw_words(chunk.group(), chunk.start())))
+    for word, start, end in raw:
+        normal = _normalise(word)
+        if normal:  # a word of control characters alone is dropped, as BERT drops them
+            yield normal, start, end
+
+
+def _normalise(word: str) -> str:
+    """Lower-cased, accents stripped, control and format characters dropped (as BERT does)."""
+    lower = word.lower()
     if lower.isascii():
-        return lower
-    return "".join(c for c in unicodedata.normalize("NFD", lower) if unicodedata.category(c) != "Mn")
+        return lower if lower.isprintable() else "".join(c for c in lower if c.isprintable())
+    return "".join(c for c in unicodedata.normalize("NFD", lower)
+                   if c != "\ufffd" and unicodedata.category(c) != "Mn" and unicodedata.category(c)[0] != "C")
+
 
 @lru_cache(maxsize=1)
 def wordpiece() -> WordPiece:

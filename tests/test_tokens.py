@@ -1,4 +1,5 @@
-"""The one-pass token streams equal what each feature group's own pattern finds in the sentence."""
+"""The one-pass token streams equal what each feature group's own pattern finds in the sentence, and the
+embedding's WordPiece cuts text as the teachers' (BERT's uncased) tokenizer does."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from detector import tokens
 from detector.tokens import (
     NGRAM_TOKEN,
     WORD_TOKEN,
+    WordPiece,
     forget_recent,
     lexicon_names,
     sentence_tokens,
@@ -84,3 +86,44 @@ def test_stems_do_not_import_nltk():
             "assert stem_tokens('Corrupted officials') == ['corrupt', 'offici']\n"
             "assert 'nltk' not in sys.modules\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# The vocabulary entries a test sentence needs, in the BERT style (``##`` continues a word).
+_VOCAB = ["[UNK]", "foo", "_", "bar", "£5", "##00", "£", "500", "ab", "日", "本", "cafe", "!", "10", "##°c", "-",
+          "x", "##y", "+"]
+
+
+def _pieces(text: str) -> list[str]:
+    return [_VOCAB[i] for i in WordPiece(_VOCAB).ids(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("foo_bar", ["foo", "_", "bar"]),  # the underscore is punctuation to BERT, though a word character to \w
+    ("£500", ["£5", "##00"]),  # a currency sign is no punctuation: it stays inside its word
+    ("10°C!", ["10", "##°c", "!"]),  # so does a degree sign
+    ("a\u200bb", ["ab"]),  # a zero-width space is a format character: dropped, not a word break
+    ("a\x01b \x00", ["ab"]),  # control characters are dropped
+    ("日本", ["日", "本"]),  # every CJK ideograph is a word of its own
+    ("CAFÉ!", ["cafe", "!"]),  # lower-cased, accents stripped
+    ("£5+£5", ["£5", "+", "£5"]),  # an ASCII symbol is punctuation, also beside a non-ASCII character
+    ("yx", ["[UNK]"]),  # no piece sequence covers the word
+    ("xy-" + "x" * 101, ["x", "##y", "-", "[UNK]"]),  # a word over 100 characters is unknown
+])
+def test_wordpiece_cuts_text_as_the_teachers_tokenizer_does(text, expected):
+    assert _pieces(text) == expected
+
+
+def test_wordpiece_spans_point_at_the_words_in_the_original_text():
+    text = "£500  CAFÉ_bar"
+    pairs = WordPiece(_VOCAB).ids_with_spans(text)
+    assert [(_VOCAB[i], text[a:b]) for i, (a, b) in pairs] == [
+        ("£5", "£500"), ("##00", "£500"), ("cafe", "CAFÉ"), ("_", "_"), ("bar", "bar")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120) | st.text(st.characters(max_codepoint=127), max_size=60))
+def test_wordpiece_ids_and_spans_agree(text):
+    # ASCII text takes ids' one-pattern path, other text the character-by-character one: both must cut alike.
+    pairs = wordpiece().ids_with_spans(text)
+    assert [i for i, _ in pairs] == wordpiece().ids(text)
+    assert all(0 <= a < b <= len(text) and not text[a:b].isspace() for _, (a, b) in pairs)
