@@ -283,11 +283,15 @@ def test_sigterm_ends_a_run_like_ctrl_c_and_leaves_no_temporary_file(tmp_path, t
     import sys
     import time
 
-    corpus = _big_corpus(tmp_path)
+    corpus = _big_corpus(tmp_path, n=50000)
     out = tmp_path / "out.json"
     run = subprocess.Popen([sys.executable, "-m", "detector.cli", "score", str(corpus), "-m", str(tiny_model_path),
                             "-f", "json", "-o", str(out), "--quiet"], stderr=subprocess.PIPE, text=True)
-    time.sleep(4)
+    # The signal comes once the run is writing (its temporary output exists), however fast it started.
+    deadline = time.time() + 60
+    while time.time() < deadline and not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):
+        time.sleep(0.1)
+    assert run.poll() is None, "the run ended before it could be interrupted"
     run.send_signal(signal.SIGTERM)
     _, err = run.communicate(timeout=60)
     assert run.returncode == 130, err
