@@ -160,13 +160,17 @@ def cold_start(args: list[str], repeats: int = 5, source: Path | None = None) ->
     # second run on; a shell that sets PYTHONDONTWRITEBYTECODE would otherwise recompile every
     # module at every start.  One untimed run writes it.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    # ``python -m`` puts the working folder first on the path: run from the checkout measured, or
+    # this checkout's ``detector`` would be found instead of the previous release's.
+    folder = ROOT
     if source is not None:
         env["PYTHONPATH"] = str(source)
-    run_with_peak([sys.executable, *args], cwd=ROOT, env=env)
+        folder = source
+    run_with_peak([sys.executable, *args], cwd=folder, env=env)
     times, peak = [], 0.0
     for _ in range(repeats):
         started = time.perf_counter()
-        megabytes = run_with_peak([sys.executable, *args], cwd=ROOT, env=env)[1]
+        megabytes = run_with_peak([sys.executable, *args], cwd=folder, env=env)[1]
         times.append(time.perf_counter() - started)
         peak = max(peak, megabytes)
     return sorted(times)[len(times) // 2], peak
@@ -256,7 +260,8 @@ def main() -> int:
     machine = f"{platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} cores"
     small_n = sum(len(split_sentences(t)) for t in small)
     lines = [
-        f"Measured {dt.date.today().isoformat()} on {machine} with `python scripts/benchmark_speed.py --write`: "
+        f"Measured {dt.date.today().isoformat()} on {machine} with `python scripts/benchmark_speed.py "
+        f"{' '.join(sys.argv[1:])}`: "
         f"the project's held-out articles repeated to {n_sentences:,} sentences, each sentence tagged with "
         f"its copy's number so that none repeats; shipped model "
         f"(`{detector.metadata.get('params', {}).get('feature_groups')}` feature groups).",
