@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -65,6 +66,7 @@ def calibrated(raw: np.ndarray, calibration: np.ndarray | None) -> np.ndarray:
     return np.column_stack([apply_platt(raw[:, k], *calibration[k]) for k in range(raw.shape[1])])
 
 
+@lru_cache(maxsize=8)
 def _char_analyser(ngram_range: tuple[int, int]) -> Callable[[str], list[str]]:
     # Character n-grams are not in the shipped model's groups; a model that uses them brings
     # scikit-learn's own analyser, imported only then.
@@ -108,10 +110,10 @@ class FeatureGroup:
     def values(self, inputs: Sequence[SentenceInput], texts: Sequence[str]) -> Any:
         """This group's block of the feature matrix (sparse for TF-IDF, dense otherwise)."""
         if self.vocabulary is not None:
-            if self.analyse is None:
-                self.analyse = _analyser(self.name, self.ngram_range)
+            # Found on every call, not stored: a predictor travels to worker processes by pickle.
+            analyse = self.analyse or _analyser(self.name, self.ngram_range)
             assert self.idf is not None
-            block: Any = tfidf_rows(texts, self.analyse, self.vocabulary, self.idf)
+            block: Any = tfidf_rows(texts, analyse, self.vocabulary, self.idf)
         else:
             if self.name == "embedding":
                 from .embeddings import embed

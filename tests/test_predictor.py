@@ -96,3 +96,14 @@ def test_scoring_with_the_shipped_model_imports_no_scikit_learn_or_nltk():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_predictor_with_every_group_pickles_after_scoring(every_group):
+    # Worker processes receive the model by pickle; the character analyser must not travel with it.
+    import pickle
+
+    predictor = Predictor.from_estimator(every_group)
+    inputs = document_inputs(SENTENCES)
+    before = predictor.predict_scores(inputs)[1]
+    again = pickle.loads(pickle.dumps(predictor))
+    assert np.array_equal(again.predict_scores(inputs)[1], before)
