@@ -197,8 +197,14 @@ class Predictor:
 
     def feature_matrix(self, inputs: Sequence[SentenceInput]) -> sparse.csr_matrix:
         """The feature rows of ``inputs`` (what the heads score, and what explanations split up)."""
+        from .tokens import forget_recent
+
         texts = [x.text for x in inputs]
-        return union([group.values(inputs, texts) for group in self.groups])
+        matrix = union([group.values(inputs, texts) for group in self.groups])
+        # Every group has read these rows' token streams: the memo that let them share one pass
+        # has done its work, and holding it would only grow a long run's memory.
+        forget_recent()
+        return matrix
 
     def scores_from_features(self, matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """Any-technique probabilities (n,) and per-technique probabilities (n, labels) of
