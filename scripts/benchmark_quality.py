@@ -199,14 +199,14 @@ def main() -> int:
     speed = throughput(detector, [d.text for d in documents])
     print(f"throughput {speed:.0f} sentences/s (one process, segmentation included)")
 
-    markdown = render(rows, ablation, speed, len(documents), len(X))
+    markdown = render(rows, ablation, speed, len(documents), len(X), pipeline_ap)
     print(markdown)
     if args.write:
         write_section(ROOT / "docs" / "benchmarks.md", "quality", markdown)
     return 0
 
 
-def render(rows, ablation, speed, n_docs, n_sentences) -> str:
+def render(rows, ablation, speed, n_docs, n_sentences, pipeline_ap: float) -> str:
     machine = f"{platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}"
     ours = rows[0][1]
     lines = [
@@ -225,6 +225,8 @@ def render(rows, ablation, speed, n_docs, n_sentences) -> str:
         lines.append(f"| {name} | {any_.precision:.3f} | {any_.recall:.3f} | {any_.f1:.3f} | {micro} | {macro} |")
     for name, f1 in ANCHORS:
         lines.append(f"| {name} | | | {f1} | | |")
+    lines += ["", f"Average precision of the project's out-of-fold any-technique probabilities (free of any "
+              f"threshold): {pipeline_ap:.3f}."]
     lines += ["", "Per technique (the project's pipeline, sentence level):", "",
               "| technique | precision | recall | F1 | support |", "| --- | --- | --- | --- | --- |"]
     for technique, s in ours.techniques.items():
