@@ -46,7 +46,7 @@ be am is are was were been being have has had having do does did doing done
 will would shall should can could may might must ought
 not n't also just only even still already again very too quite rather much many
 more most less least few fewer such own same other another else here there where when why
-how now then thus hence therefore however moreover indeed perhaps
+how now thus hence therefore however moreover indeed perhaps
 s t d ll m re ve
 """.split())
 # Words join a phrase when they carry at least this share of the sentence's strongest word.

@@ -293,8 +293,6 @@ def _read_skops(path: Path, data: bytes) -> Any:
 def _read_joblib(path: Path, data: bytes, trusted: bool) -> Any:
     import joblib
 
-    _resolve_old_names()
-
     if not trusted and hashlib.sha256(data).hexdigest() != shipped_model_sha256():
         raise ModelError(
             f"{path}: not loaded: a joblib (pickle) file can run any code when it is loaded, and this "
@@ -302,6 +300,7 @@ def _read_joblib(path: Path, data: bytes, trusted: bool) -> Any:
             "from, with --trust-model (trusted=True in the library), or ask for the model as a "
             ".skops file, which loads without running code"
         )
+    _resolve_old_names()  # only for a file that will be loaded: it imports the transformers
     try:
         return joblib.load(io.BytesIO(data))
     except Exception as exc:  # joblib raises many types for foreign files

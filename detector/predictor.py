@@ -24,6 +24,7 @@ import numpy as np
 from scipy import sparse
 from scipy.special import expit
 
+from . import tokens
 from .errors import ModelError
 from .features import MEASURES, SentenceInput, scaled, tfidf_rows, union
 
@@ -76,8 +77,6 @@ def _char_analyser(ngram_range: tuple[int, int]) -> Callable[[str], list[str]]:
 
 
 def _analyser(name: str, ngram_range: tuple[int, int]) -> Callable[[str], list[str]]:
-    from . import tokens
-
     if name == "words" and ngram_range == (1, 2):
         return tokens.word_ngrams
     if name == "stems":
@@ -197,13 +196,11 @@ class Predictor:
 
     def feature_matrix(self, inputs: Sequence[SentenceInput]) -> sparse.csr_matrix:
         """The feature rows of ``inputs`` (what the heads score, and what explanations split up)."""
-        from .tokens import forget_recent
-
         texts = [x.text for x in inputs]
         matrix = union([group.values(inputs, texts) for group in self.groups])
         # Every group has read these rows' token streams: the memo that let them share one pass
         # has done its work, and holding it would only grow a long run's memory.
-        forget_recent()
+        tokens.forget_recent()
         return matrix
 
     def scores_from_features(self, matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
