@@ -80,6 +80,29 @@ def test_every_lexicon_phrase_can_be_found_from_its_first_word():
     assert all(categories for categories in lex.phrase_starts.values())
 
 
+
+# Names of parties, ideologies, movements and states, used as descriptions: none may be a lexicon
+# hit, or the model learns to read one side's name as a technique (docs/benchmarks.md).
+_PLAIN_SIDE_NAMES = (
+    "socialist", "Socialists", "socialism", "communist", "communism", "fascism", "Soviet", "liberal",
+    "conservative", "progressive", "libertarian", "left-wing", "right-wing", "far-left", "far-right",
+    "Republicans", "Democrats", "Labour", "Tories", "Greens", "nationalist", "unionist", "secular",
+    "evangelical", "Marxist", "capitalism", "feminist", "populist", "activists", "lobbyists",
+)
+
+
+@pytest.mark.parametrize("name", _PLAIN_SIDE_NAMES)
+def test_plain_names_of_sides_are_no_lexicon_hits(name):
+    text = f"The officials counted the {name} votes in each district."
+    start = text.index(name)
+    hits = [text[a:b] for a, b, _ in tokens.lexicon_matches(text) if a < start + len(name) and b > start]
+    assert hits == []
+
+
+@pytest.mark.parametrize("epithet", ["commies", "libtards", "loony left", "champagne socialists"])
+def test_epithets_built_on_side_names_stay_lexicon_hits(epithet):
+    text = f"The report blamed the {epithet} for the votes."
+    assert any(epithet.split()[0] in text[a:b] for a, b, _ in tokens.lexicon_matches(text))
 def test_stems_do_not_import_nltk():
     # NLTK's package import loads scikit-learn, pandas and SciPy's statistics: seconds of start-up.
     code = ("import sys\nfrom detector.tokens import stem_tokens\n"
