@@ -18,8 +18,9 @@ log-odds (signed: the score with this word minus the score with its counterpart)
 any-technique score and the name_calling and loaded_language scores.
 
 Targets: neutral sentences flagged <= 3% on each side, overall flag-rate gap <= 2 points, decision
-flips <= 3%.  ``--write`` puts the figures into ``docs/benchmarks.md`` (between
-``<!-- sides:start -->`` and ``<!-- sides:end -->``); ``--json`` prints them as JSON.
+flips <= 3%, at the default (balanced) operating point; the flag rates and flips at every
+operating point (``--sensitivity``) are reported beside them.  ``--write`` puts the figures into
+``docs/benchmarks.md`` (between ``<!-- sides:start -->`` and ``<!-- sides:end -->``); ``--json`` prints them as JSON.
 """
 
 from __future__ import annotations
@@ -322,6 +323,13 @@ def render_text(summary: dict, header: str) -> str:
     for kind in ("neutral", "technique", "all"):
         lines.append(f"  {kind:<10} decision flips {_pct(k[kind]['decision_flips']):>6}   "
                      f"technique-list flips {_pct(k[kind]['technique_flips']):>6}")
+    if summary.get("sensitivities"):
+        lines.append("")
+        lines.append("By operating point (neutral a/b, technique a/b, decision flips):")
+        for name, row in summary["sensitivities"].items():
+            n, t = row["neutral"], row["technique"]
+            lines.append(f"  {name:<10}{_pct(n['a']):>7} /{_pct(n['b']):>7}{_pct(t['a']):>9} /{_pct(t['b']):>7}"
+                         f"{_pct(row['all']['decision_flips']):>9}")
     worst = summary["largest_axis_gap"]
     lines.append("")
     lines.append(f"Largest per-axis gap: {_pts(worst['gap_points'])} points ({worst['axis']})")
@@ -385,6 +393,13 @@ def render_markdown(summary: dict, header: str) -> str:
     lines.append(f"| technique-list flips (detected techniques differ) | | | {_pct(k['all']['technique_flips'])} "
                  f"(neutral {_pct(k['neutral']['technique_flips'])}, "
                  f"technique {_pct(k['technique']['technique_flips'])}) | – |")
+    lines += ["", "By operating point (`--sensitivity`; the targets bound the default, balanced):", "",
+              "| sensitivity | neutral flagged a / b | technique flagged a / b | decision flips |",
+              "| --- | --- | --- | --- |"]
+    for name, row in summary.get("sensitivities", {}).items():
+        n, t = row["neutral"], row["technique"]
+        lines.append(f"| {name} | {_pct(n['a'])} / {_pct(n['b'])} | {_pct(t['a'])} / {_pct(t['b'])} | "
+                     f"{_pct(row['all']['decision_flips'])} |")
     lines += ["", "Per axis (flag rates of the a / b sentences; gap over all the axis's pairs):", "",
               "| axis | country | pairs | neutral a / b | technique a / b | gap (points) | decision flips |",
               "| --- | --- | --- | --- | --- | --- | --- |"]
@@ -433,12 +448,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     sys.path.insert(0, str(ROOT))
     from detector import Detector
+    from detector.predictor import SENSITIVITIES
 
     pairs = load_pairs(args.pairs)
     detector = Detector.load(args.model, trusted=args.trust_model)
     outcomes_a = [outcome_of(detector.score(p.a)) for p in pairs]
     outcomes_b = [outcome_of(detector.score(p.b)) for p in pairs]
     summary = summarise(pairs, outcomes_a, outcomes_b)
+    # The targets bound the default operating point; the others show what a user trades by
+    # choosing one (``detector score --sensitivity``).
+    summary["sensitivities"] = {}
+    for sensitivity in SENSITIVITIES:
+        other = detector.with_sensitivity(sensitivity)
+        by_kind = summarise(pairs, [outcome_of(other.score(p.a)) for p in pairs],
+                            [outcome_of(other.score(p.b)) for p in pairs])["by_kind"]
+        summary["sensitivities"][sensitivity] = {kind: by_kind[kind] for kind in (*KINDS, "all")}
 
     raw = list(sys.argv[1:] if argv is None else argv)
     command = shlex.join(["python", "scripts/benchmark_sides.py", *[a for a in raw if a != "--json"]])
