@@ -29,7 +29,16 @@ from typing import Any, NamedTuple
 import numpy as np
 from scipy import sparse
 
-from .tokens import NGRAM_TOKEN, WORD_TOKEN, lexicon_matches, lexicon_names, sentence_tokens, stem_tokens, word_stem
+from .tokens import (
+    NGRAM_TOKEN,
+    WORD_TOKEN,
+    lexicon_matches,
+    lexicon_names,
+    sentence_tokens,
+    stem_tokens,
+    word_ngrams,
+    word_stem,
+)
 
 __all__ = [
     "SentenceInput", "document_inputs", "FEATURE_GROUPS", "DEFAULT_FEATURE_GROUPS", "TFIDF_GROUPS",
@@ -274,16 +283,25 @@ def tfidf_rows(texts: Iterable[str], analyse: Callable[[str], list[str]], vocabu
     ``sublinear_tf=True`` and ``norm="l2"``) computes them from a fitted vocabulary.
 
     Every step is the same floating-point operation in the same order, so the values are
-    bit-identical to scikit-learn's: counting is one dictionary lookup per n-gram into a flat
-    index list, and a row's length is summed term by term, as scikit-learn's own loop does.
+    bit-identical to scikit-learn's: counting gives every row the same counts (word 1-2 grams
+    of ``tokens.word_ngrams`` through ``_WordColumns``, any other analyser by one dictionary
+    lookup per n-gram), and a row's length is summed term by term, as scikit-learn's own loop does.
     """
-    indptr, indices = [0], []
-    for text in texts:
-        indices.extend([i for i in map(vocabulary.get, analyse(text)) if i is not None])
-        indptr.append(len(indices))
-    matrix = sparse.csr_matrix((np.ones(len(indices)), np.asarray(indices, dtype=np.int64),
-                                np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, len(idf)))
-    matrix.sum_duplicates()  # repeated n-grams become counts; indices sorted, as scikit-learn leaves them
+    if analyse is word_ngrams:
+        counts = _word_columns(vocabulary).counts(texts, len(idf))
+    else:
+        indptr, indices = [0], []
+        for text in texts:
+            indices.extend([i for i in map(vocabulary.get, analyse(text)) if i is not None])
+            indptr.append(len(indices))
+        counts = sparse.csr_matrix((np.ones(len(indices)), np.asarray(indices, dtype=np.int64),
+                                    np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, len(idf)))
+        counts.sum_duplicates()  # repeated n-grams become counts; indices sorted, as scikit-learn leaves them
+    return _sublinear_unit_rows(counts, idf)
+
+
+def _sublinear_unit_rows(matrix: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Counts (sorted indices, no duplicates) made sublinear TF-IDF rows of unit length, in place."""
     data = matrix.data
     np.log(data, data)
     data += 1.0
@@ -299,6 +317,84 @@ def tfidf_rows(texts: Iterable[str], analyse: Callable[[str], list[str]], vocabu
     norms[norms == 0.0] = 1.0
     data /= np.repeat(norms, lengths)
     return matrix
+
+
+class _WordColumns:
+    """A fitted vocabulary of word 1-2 grams as integer arrays, for counting without strings.
+
+    Every word of the vocabulary's n-grams gets an integer id; a unigram's column is looked up
+    by id, and a bigram's by the code ``id_a * (words + 1) + id_b`` in a sorted array of the
+    vocabulary's bigram codes.  So a sentence costs one dictionary lookup per word, where
+    looking up its n-grams took two and built a string for every bigram.  A word outside the
+    vocabulary's n-grams has id -1 and takes part in no column.
+    """
+
+    def __init__(self, vocabulary: dict[str, int]) -> None:
+        ids: dict[str, int] = {}
+        unigrams: list[tuple[int, int]] = []
+        bigrams: list[tuple[str, str, int]] = []
+        for gram, column in vocabulary.items():
+            parts = gram.split(" ")
+            if len(parts) == 1:
+                unigrams.append((ids.setdefault(gram, len(ids)), column))
+            elif len(parts) == 2:  # n-grams of other sizes never come from ``word_ngrams``
+                bigrams.append((parts[0], parts[1], column))
+        for a, b, _ in bigrams:
+            ids.setdefault(a, len(ids))
+            ids.setdefault(b, len(ids))
+        self.ids = ids
+        self.base = len(ids) + 1
+        # The last place answers for id -1: no column.
+        self.unigram = np.full(len(ids) + 1, -1, dtype=np.int64)
+        for word, column in unigrams:
+            self.unigram[word] = column
+        codes = np.array([ids[a] * self.base + ids[b] for a, b, _ in bigrams], dtype=np.int64)
+        order = np.argsort(codes, kind="stable")
+        self.bigram_codes = codes[order]
+        self.bigram_columns = np.array([c for _, _, c in bigrams], dtype=np.int64)[order]
+
+    def counts(self, texts: Iterable[str], width: int) -> sparse.csr_matrix:
+        """Each text's count of every vocabulary n-gram (float, sorted indices, as ``sum_duplicates``
+        leaves them): the counts of ``word_ngrams(text)`` looked up in the vocabulary."""
+        get, flat, lengths = self.ids.get, [], []
+        for text in texts:
+            words = sentence_tokens(text).words
+            flat.extend([get(w, -1) for w in words])
+            lengths.append(len(words))
+        ids = np.array(flat, dtype=np.int64)
+        n = len(lengths)
+        row = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        columns = self.unigram[ids]
+        rows = [row[columns >= 0]]
+        found = [columns[columns >= 0]]
+        if len(self.bigram_codes) and len(ids) > 1:
+            a, b = ids[:-1], ids[1:]
+            pairs = np.flatnonzero((row[:-1] == row[1:]) & (a >= 0) & (b >= 0))
+            codes = a[pairs] * self.base + b[pairs]
+            at = np.minimum(np.searchsorted(self.bigram_codes, codes), len(self.bigram_codes) - 1)
+            hit = self.bigram_codes[at] == codes
+            rows.append(row[pairs[hit]])
+            found.append(self.bigram_columns[at[hit]])
+        keys, count = np.unique(np.concatenate(rows) * width + np.concatenate(found), return_counts=True)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys // width, minlength=n), out=indptr[1:])
+        return sparse.csr_matrix((count.astype(np.float64), keys % width, indptr), shape=(n, width))
+
+
+_WORD_COLUMNS: dict[int, tuple[dict[str, int], _WordColumns]] = {}
+
+
+def _word_columns(vocabulary: dict[str, int]) -> _WordColumns:
+    """The ``_WordColumns`` of a fitted vocabulary, built on first use (a few are remembered)."""
+    known = _WORD_COLUMNS.get(id(vocabulary))
+    if known is not None and known[0] is vocabulary:
+        return known[1]
+    if len(_WORD_COLUMNS) >= 4:
+        _WORD_COLUMNS.clear()
+    columns = _WordColumns(vocabulary)
+    # The vocabulary is kept with its arrays so that its id cannot be reused by another.
+    _WORD_COLUMNS[id(vocabulary)] = (vocabulary, columns)
+    return columns
 
 
 def scaled(values: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:

@@ -53,8 +53,6 @@ class _Lexicon:
     phrases: tuple[tuple[int, re.Pattern[str]], ...]
     # The first word of every phrase, with the categories whose phrases start with it.
     phrase_starts: dict[str, tuple[int, ...]]
-    # A category's phrases that start with one word, as one pattern, in the category's order.
-    phrase_patterns: dict[tuple[int, str], re.Pattern[str]]
 
 
 @lru_cache(maxsize=1)
@@ -71,7 +69,6 @@ def _lexicon() -> _Lexicon:
     prefixes: dict[int, dict[str, list[int]]] = {}
     phrases: list[tuple[int, re.Pattern[str]]] = []
     starts: dict[str, set[int]] = {}
-    by_start: dict[tuple[int, str], list[str]] = {}
     for index, name in enumerate(lexicon_names()):
         entries = [
             line.strip().lower()
@@ -87,7 +84,6 @@ def _lexicon() -> _Lexicon:
                 if first is None or first.end() == len(entry.rstrip("*")):
                     raise ValueError(f"lexicon {name}: phrase {entry!r} must start with a whole word")
                 starts.setdefault(first.group(), set()).add(index)
-                by_start.setdefault((index, first.group()), []).append(multi[-1])
             elif entry.endswith("*"):
                 stem = entry[:-1]
                 prefixes.setdefault(len(stem), {}).setdefault(stem, []).append(index)
@@ -101,7 +97,6 @@ def _lexicon() -> _Lexicon:
         tuple(sorted(prefixes)),
         tuple(phrases),
         {w: tuple(sorted(v)) for w, v in starts.items()},
-        {key: re.compile(r"\b(?:" + "|".join(v) + ")") for key, v in by_start.items()},
     )
 
 
@@ -349,28 +344,14 @@ def sentence_tokens(text: str) -> SentenceTokens:
 
 def _phrase_hits(text: str, candidates: list[tuple[int, tuple[int, ...]]]) -> Iterator[tuple[int, int, int]]:
     """Phrase matches, category by category, as the category's pattern would find them scanning
-    the whole sentence: leftmost first, never overlapping within a category.
-
-    At a position, only the category's phrases that start with the word found there can match
-    (each phrase's first word is followed by a character that is not a word character, so a
-    phrase starting with another word fails on it): the smaller pattern of those phrases, in
-    the same order, finds the same match as the category's whole pattern, in a fraction of
-    the time.
-    """
+    the whole sentence: leftmost first, never overlapping within a category."""
     lower = _lower(text)
-    lex = _lexicon()
-    positions: dict[int, list[int]] = {}
-    for position, categories in candidates:
-        for category in categories:
-            positions.setdefault(category, []).append(position)
-    for category, _ in lex.phrases:
+    for category, pattern in _lexicon().phrases:
         reached = 0
-        for position in positions.get(category, ()):
-            if position < reached:
+        for position, categories in candidates:
+            if position < reached or category not in categories:
                 continue
-            word = _RUN.match(lower, position)
-            pattern = lex.phrase_patterns.get((category, word.group())) if word is not None else None
-            match = pattern.match(lower, position) if pattern is not None else None
+            match = pattern.match(lower, position)
             if match is not None:
                 yield match.start(), match.end(), category
                 reached = match.end()

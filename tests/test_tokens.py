@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from importlib import resources
 
 import pytest
 from hypothesis import given, settings
@@ -73,24 +72,6 @@ def test_the_streams_match_the_patterns_on_generated_texts(parts):
 @given(st.text(max_size=200))
 def test_the_streams_match_the_patterns_on_any_text(text):
     _check(text)
-
-
-def _phrase_words() -> list[str]:
-    """The words of the shipped lexicons' phrases (and the phrases whole), to build texts from."""
-    folder = resources.files("detector").joinpath("data/lexicons")
-    phrases = {line.strip().lower().rstrip("*") for name in lexicon_names()
-               for line in folder.joinpath(name + ".txt").read_text("utf-8").splitlines()
-               if " " in line.strip() and not line.startswith("#")}
-    return sorted(phrases | {word for phrase in phrases for word in phrase.split()})
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(_phrase_words()), _GLUE), max_size=30))
-def test_phrases_are_found_in_the_order_the_whole_patterns_find_them(parts):
-    # Every phrase word, so that many phrases start, overlap and run into each other.
-    text = "".join(w + g for w, g in parts)
-    forget_recent()
-    assert sentence_tokens(text).lexicon == _reference_lexicon(text)
 
 
 def test_every_lexicon_phrase_can_be_found_from_its_first_word():
