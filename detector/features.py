@@ -146,14 +146,15 @@ def document_context(document: tuple[str, ...], tone: bool = True) -> np.ndarray
     """Context rows for every sentence of one document (without ``tone``, the document-tone
     columns are left at zero: the repetition group does not use them)."""
     words = [_content_words(s) for s in document]
+    uniques = [set(w) for w in words]
     bigrams = [set(zip(w, w[1:], strict=False)) for w in words]
-    seen_words: set[str] = set()
-    seen_bigrams: set[tuple[str, str]] = set()
-    later_words: list[set[str]] = [set() for _ in document]
+    n = len(document)
+    # How many of each sentence's words come back in a later sentence.
+    later = [0] * n
     running: set[str] = set()
-    for i in range(len(document) - 1, -1, -1):
-        later_words[i] = running & set(words[i])
-        running |= set(words[i])
+    for i in range(n - 1, -1, -1):
+        later[i] = len(running & uniques[i])
+        running |= uniques[i]
     tone_columns = [0.0] * (len(_CONTEXT_NAMES) - 7)
     if tone:
         lexicon = lexicon_counts(document)
@@ -164,22 +165,26 @@ def document_context(document: tuple[str, ...], tone: bool = True) -> np.ndarray
         ]
         tone_columns.append(float(np.mean(["!" in s for s in document])))
         tone_columns.append(float(np.mean([any(q in s for q in "\"“”") for s in document])))
-    n = len(document)
-    rows = np.zeros((n, len(_CONTEXT_NAMES)))
-    for i, ws in enumerate(words):
-        unique = set(ws)
-        repeated = unique & seen_words
-        rows[i, 0] = math.log1p(len(repeated))
-        rows[i, 1] = len(repeated) / len(unique) if unique else 0.0
-        rows[i, 2] = math.log1p(len(bigrams[i] & seen_bigrams))
-        rows[i, 3] = math.log1p(len(later_words[i]))
-        rows[i, 4] = i / (n - 1) if n > 1 else 0.0
-        rows[i, 5] = float(i == 0)
-        rows[i, 6] = math.log1p(n)
-        rows[i, 7:] = tone_columns
+    seen_words: set[str] = set()
+    seen_bigrams: set[tuple[str, str]] = set()
+    rows = []
+    # Rows as Python lists made one array at the end: setting numpy cells one by one cost more
+    # than computing them.
+    for i, unique in enumerate(uniques):
+        repeated = len(unique & seen_words)
+        rows.append([
+            math.log1p(repeated),
+            repeated / len(unique) if unique else 0.0,
+            math.log1p(len(bigrams[i] & seen_bigrams)),
+            math.log1p(later[i]),
+            i / (n - 1) if n > 1 else 0.0,
+            float(i == 0),
+            math.log1p(n),
+            *tone_columns,
+        ])
         seen_words |= unique
         seen_bigrams |= bigrams[i]
-    return rows
+    return np.array(rows, dtype=np.float64).reshape(n, len(_CONTEXT_NAMES))
 
 
 # --------------------------------------------------------------------------- claims
