@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import repeat
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -364,7 +365,7 @@ class _WordColumns:
         get, flat, lengths = self.ids.get, [], []
         for text in texts:
             words = sentence_tokens(text).words
-            flat.extend([get(w, -1) for w in words])
+            flat.extend(map(get, words, repeat(-1)))
             lengths.append(len(words))
         ids = np.array(flat, dtype=np.int64)
         n = len(lengths)

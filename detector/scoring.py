@@ -240,8 +240,11 @@ class Detector:
             matrix = self.predictor.feature_matrix(part)
             any_part, technique_part = self.predictor.scores_from_features(matrix)
             flagged_part, decided, prose_part = _decisions(any_part, technique_part, limits, [x.text for x in part])
-            picked = [sorted((int(j) for j in np.flatnonzero(d)), key=lambda j: -p[j])
-                      for d, p in zip(decided, technique_part, strict=True)]
+            # The detected techniques of each sentence, likeliest first (most sentences have none).
+            picked: list[list[int]] = [[] for _ in part]
+            for r in np.flatnonzero(decided.any(axis=1)):
+                p = technique_part[r]
+                picked[r] = sorted((int(j) for j in np.flatnonzero(decided[r])), key=lambda j: -p[j])
             if evidence is not None:
                 evidence.extend(explain_inputs(self.predictor, part, picked, top, matrix=matrix))
             any_parts.append(any_part)
