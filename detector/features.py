@@ -362,7 +362,9 @@ class _WordColumns:
     def counts(self, texts: Iterable[str], width: int) -> sparse.csr_matrix:
         """Each text's count of every vocabulary n-gram (float, sorted indices, as ``sum_duplicates``
         leaves them): the counts of ``word_ngrams(text)`` looked up in the vocabulary."""
-        get, flat, lengths = self.ids.get, [], []
+        get = self.ids.get
+        flat: list[int] = []
+        lengths: list[int] = []
         for text in texts:
             words = sentence_tokens(text).words
             flat.extend(map(get, words, repeat(-1)))
