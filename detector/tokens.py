@@ -347,10 +347,15 @@ def _phrase_hits(text: str, candidates: list[tuple[int, tuple[int, ...]]]) -> It
     """Phrase matches, category by category, as the category's pattern would find them scanning
     the whole sentence: leftmost first, never overlapping within a category."""
     lower = _lower(text)
+    # Each category's candidate positions, in order: a category is tried only where it can start.
+    positions: dict[int, list[int]] = {}
+    for position, categories in candidates:
+        for category in categories:
+            positions.setdefault(category, []).append(position)
     for category, pattern in _lexicon().phrases:
         reached = 0
-        for position, categories in candidates:
-            if position < reached or category not in categories:
+        for position in positions.get(category, ()):
+            if position < reached:
                 continue
             match = pattern.match(lower, position)
             if match is not None:

@@ -1294,14 +1294,8 @@ def sentence_voices(text: str, sentences: Sequence[_SentenceLike]) -> list[Voice
     block_starts = [b[0] for b in blocks]
 
     def block_of(pos: int) -> int:
-        lo, hi = 0, len(block_starts)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if block_starts[mid] <= pos:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo - 1
+        """The index of the paragraph holding ``pos`` (-1 before the first)."""
+        return bisect.bisect_right(block_starts, pos) - 1
 
     info = _analyse(text, spans, quotes, block_of)
     run_speaker = _run_speakers(text, info, quotes, block_of)
