@@ -414,6 +414,7 @@ _NON_SPACE = re.compile(r"\S")
 _PREPOSITION_NEXT = re.compile(r"\s{1,3}(?:on|in|at|during|to|via|through|after|before)\s")
 _PAREN = re.compile(r"\s{0,3}\([^()]{0,80}\)")
 _TERMINAL = tuple(".!?\"'”’)]…")
+_FULL_STOPS = tuple(".!?\"”’")  # what ends a sentence that is not a frame for the next one
 
 
 @dataclass(slots=True)
@@ -1419,6 +1420,8 @@ def _run_speakers(text: str, info: list[_Item], quotes: list[_Quote], block_of) 
     run_speaker: dict[int, str | None] = {}
     # 1. An attribution right next to the quotation, in the same sentence.
     for item in info:
+        if not item.quotes:
+            continue
         positions = [a.verb_start for a in item.attributions]
         for q in item.quotes:
             if run_speaker.get(q.run):
@@ -1468,7 +1471,7 @@ def _run_speakers(text: str, info: list[_Item], quotes: list[_Quote], block_of) 
                 for b in (item.block, item.block + 1, item.block + 2):
                     statement_speaker.setdefault(b, following)
         tail = text[max(item.start, item.end - 10):item.end].rstrip()
-        if idx + 1 < len(info) and not tail.endswith(tuple(".!?\"”’")):
+        if idx + 1 < len(info) and not tail.endswith(_FULL_STOPS):
             frame = next((s for a, s in zip(item.attributions, item.speakers, strict=True)
                           if s and a.quote_follows), None) or following
             if frame:

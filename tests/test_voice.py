@@ -244,9 +244,6 @@ def test_arbitrary_sentence_offsets_never_raise(text, offsets):
             assert 0 <= a < b <= len(text)
 
 
-# --- the hand-labelled sentences ------------------------------------------------------------
-
-
 # --- the pre-filters give the answers of the full scan -------------------------------------
 
 _PIECES = ["said", "says", "told", "Said", "saidx", "xsaid", "x", "sai", "according to",
@@ -311,6 +308,8 @@ def test_the_verb_pattern_matches_what_a_flat_alternation_matches(text):
     flat = re.compile(r"\b(" + "|".join(sorted(voice_module._ALL_VERBS, key=len, reverse=True)) + r")\b")
     assert [m.span() for m in voice_module._VERB_AT.finditer(text)] == [m.span() for m in flat.finditer(text)]
 
+
+# --- the hand-labelled sentences ------------------------------------------------------------
 
 def _fixture_predictions():
     groups = defaultdict(list)
