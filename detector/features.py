@@ -24,12 +24,22 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import repeat
 from typing import Any, NamedTuple
 
 import numpy as np
 from scipy import sparse
 
-from .tokens import NGRAM_TOKEN, WORD_TOKEN, lexicon_matches, lexicon_names, sentence_tokens, stem_tokens, word_stem
+from .tokens import (
+    NGRAM_TOKEN,
+    WORD_TOKEN,
+    lexicon_matches,
+    lexicon_names,
+    sentence_tokens,
+    stem_tokens,
+    word_ngrams,
+    word_stem,
+)
 
 __all__ = [
     "SentenceInput", "document_inputs", "FEATURE_GROUPS", "DEFAULT_FEATURE_GROUPS", "TFIDF_GROUPS",
@@ -137,14 +147,15 @@ def document_context(document: tuple[str, ...], tone: bool = True) -> np.ndarray
     """Context rows for every sentence of one document (without ``tone``, the document-tone
     columns are left at zero: the repetition group does not use them)."""
     words = [_content_words(s) for s in document]
+    uniques = [set(w) for w in words]
     bigrams = [set(zip(w, w[1:], strict=False)) for w in words]
-    seen_words: set[str] = set()
-    seen_bigrams: set[tuple[str, str]] = set()
-    later_words: list[set[str]] = [set() for _ in document]
+    n = len(document)
+    # How many of each sentence's words come back in a later sentence.
+    later = [0] * n
     running: set[str] = set()
-    for i in range(len(document) - 1, -1, -1):
-        later_words[i] = running & set(words[i])
-        running |= set(words[i])
+    for i in range(n - 1, -1, -1):
+        later[i] = len(running & uniques[i])
+        running |= uniques[i]
     tone_columns = [0.0] * (len(_CONTEXT_NAMES) - 7)
     if tone:
         lexicon = lexicon_counts(document)
@@ -155,22 +166,26 @@ def document_context(document: tuple[str, ...], tone: bool = True) -> np.ndarray
         ]
         tone_columns.append(float(np.mean(["!" in s for s in document])))
         tone_columns.append(float(np.mean([any(q in s for q in "\"“”") for s in document])))
-    n = len(document)
-    rows = np.zeros((n, len(_CONTEXT_NAMES)))
-    for i, ws in enumerate(words):
-        unique = set(ws)
-        repeated = unique & seen_words
-        rows[i, 0] = math.log1p(len(repeated))
-        rows[i, 1] = len(repeated) / len(unique) if unique else 0.0
-        rows[i, 2] = math.log1p(len(bigrams[i] & seen_bigrams))
-        rows[i, 3] = math.log1p(len(later_words[i]))
-        rows[i, 4] = i / (n - 1) if n > 1 else 0.0
-        rows[i, 5] = float(i == 0)
-        rows[i, 6] = math.log1p(n)
-        rows[i, 7:] = tone_columns
+    seen_words: set[str] = set()
+    seen_bigrams: set[tuple[str, str]] = set()
+    rows = []
+    # Rows as Python lists made one array at the end: setting numpy cells one by one cost more
+    # than computing them.
+    for i, unique in enumerate(uniques):
+        repeated = len(unique & seen_words)
+        rows.append([
+            math.log1p(repeated),
+            repeated / len(unique) if unique else 0.0,
+            math.log1p(len(bigrams[i] & seen_bigrams)),
+            math.log1p(later[i]),
+            i / (n - 1) if n > 1 else 0.0,
+            float(i == 0),
+            math.log1p(n),
+            *tone_columns,
+        ])
         seen_words |= unique
         seen_bigrams |= bigrams[i]
-    return rows
+    return np.array(rows, dtype=np.float64).reshape(n, len(_CONTEXT_NAMES))
 
 
 # --------------------------------------------------------------------------- claims
@@ -274,16 +289,25 @@ def tfidf_rows(texts: Iterable[str], analyse: Callable[[str], list[str]], vocabu
     ``sublinear_tf=True`` and ``norm="l2"``) computes them from a fitted vocabulary.
 
     Every step is the same floating-point operation in the same order, so the values are
-    bit-identical to scikit-learn's: counting is one dictionary lookup per n-gram into a flat
-    index list, and a row's length is summed term by term, as scikit-learn's own loop does.
+    bit-identical to scikit-learn's: counting gives every row the same counts (word 1-2 grams
+    of ``tokens.word_ngrams`` through ``_WordColumns``, any other analyser by one dictionary
+    lookup per n-gram), and a row's length is summed term by term, as scikit-learn's own loop does.
     """
-    indptr, indices = [0], []
-    for text in texts:
-        indices.extend([i for i in map(vocabulary.get, analyse(text)) if i is not None])
-        indptr.append(len(indices))
-    matrix = sparse.csr_matrix((np.ones(len(indices)), np.asarray(indices, dtype=np.int64),
-                                np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, len(idf)))
-    matrix.sum_duplicates()  # repeated n-grams become counts; indices sorted, as scikit-learn leaves them
+    if analyse is word_ngrams:
+        counts = _word_columns(vocabulary).counts(texts, len(idf))
+    else:
+        indptr, indices = [0], []
+        for text in texts:
+            indices.extend([i for i in map(vocabulary.get, analyse(text)) if i is not None])
+            indptr.append(len(indices))
+        counts = sparse.csr_matrix((np.ones(len(indices)), np.asarray(indices, dtype=np.int64),
+                                    np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, len(idf)))
+        counts.sum_duplicates()  # repeated n-grams become counts; indices sorted, as scikit-learn leaves them
+    return _sublinear_unit_rows(counts, idf)
+
+
+def _sublinear_unit_rows(matrix: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Counts (sorted indices, no duplicates) made sublinear TF-IDF rows of unit length, in place."""
     data = matrix.data
     np.log(data, data)
     data += 1.0
@@ -299,6 +323,86 @@ def tfidf_rows(texts: Iterable[str], analyse: Callable[[str], list[str]], vocabu
     norms[norms == 0.0] = 1.0
     data /= np.repeat(norms, lengths)
     return matrix
+
+
+class _WordColumns:
+    """A fitted vocabulary of word 1-2 grams as integer arrays, for counting without strings.
+
+    Every word of the vocabulary's n-grams gets an integer id; a unigram's column is looked up
+    by id, and a bigram's by the code ``id_a * (words + 1) + id_b`` in a sorted array of the
+    vocabulary's bigram codes.  So a sentence costs one dictionary lookup per word, where
+    looking up its n-grams took two and built a string for every bigram.  A word outside the
+    vocabulary's n-grams has id -1 and takes part in no column.
+    """
+
+    def __init__(self, vocabulary: dict[str, int]) -> None:
+        ids: dict[str, int] = {}
+        unigrams: list[tuple[int, int]] = []
+        bigrams: list[tuple[str, str, int]] = []
+        for gram, column in vocabulary.items():
+            parts = gram.split(" ")
+            if len(parts) == 1:
+                unigrams.append((ids.setdefault(gram, len(ids)), column))
+            elif len(parts) == 2:  # n-grams of other sizes never come from ``word_ngrams``
+                bigrams.append((parts[0], parts[1], column))
+        for a, b, _ in bigrams:
+            ids.setdefault(a, len(ids))
+            ids.setdefault(b, len(ids))
+        self.ids = ids
+        self.base = len(ids) + 1
+        # The last place answers for id -1: no column.
+        self.unigram = np.full(len(ids) + 1, -1, dtype=np.int64)
+        for word, column in unigrams:
+            self.unigram[word] = column
+        codes = np.array([ids[a] * self.base + ids[b] for a, b, _ in bigrams], dtype=np.int64)
+        order = np.argsort(codes, kind="stable")
+        self.bigram_codes = codes[order]
+        self.bigram_columns = np.array([c for _, _, c in bigrams], dtype=np.int64)[order]
+
+    def counts(self, texts: Iterable[str], width: int) -> sparse.csr_matrix:
+        """Each text's count of every vocabulary n-gram (float, sorted indices, as ``sum_duplicates``
+        leaves them): the counts of ``word_ngrams(text)`` looked up in the vocabulary."""
+        get = self.ids.get
+        flat: list[int] = []
+        lengths: list[int] = []
+        for text in texts:
+            words = sentence_tokens(text).words
+            flat.extend(map(get, words, repeat(-1)))
+            lengths.append(len(words))
+        ids = np.array(flat, dtype=np.int64)
+        n = len(lengths)
+        row = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        columns = self.unigram[ids]
+        rows = [row[columns >= 0]]
+        found = [columns[columns >= 0]]
+        if len(self.bigram_codes) and len(ids) > 1:
+            a, b = ids[:-1], ids[1:]
+            pairs = np.flatnonzero((row[:-1] == row[1:]) & (a >= 0) & (b >= 0))
+            codes = a[pairs] * self.base + b[pairs]
+            at = np.minimum(np.searchsorted(self.bigram_codes, codes), len(self.bigram_codes) - 1)
+            hit = self.bigram_codes[at] == codes
+            rows.append(row[pairs[hit]])
+            found.append(self.bigram_columns[at[hit]])
+        keys, count = np.unique(np.concatenate(rows) * width + np.concatenate(found), return_counts=True)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys // width, minlength=n), out=indptr[1:])
+        return sparse.csr_matrix((count.astype(np.float64), keys % width, indptr), shape=(n, width))
+
+
+_WORD_COLUMNS: dict[int, tuple[dict[str, int], _WordColumns]] = {}
+
+
+def _word_columns(vocabulary: dict[str, int]) -> _WordColumns:
+    """The ``_WordColumns`` of a fitted vocabulary, built on first use (a few are remembered)."""
+    known = _WORD_COLUMNS.get(id(vocabulary))
+    if known is not None and known[0] is vocabulary:
+        return known[1]
+    if len(_WORD_COLUMNS) >= 4:
+        _WORD_COLUMNS.clear()
+    columns = _WordColumns(vocabulary)
+    # The vocabulary is kept with its arrays so that its id cannot be reused by another.
+    _WORD_COLUMNS[id(vocabulary)] = (vocabulary, columns)
+    return columns
 
 
 def scaled(values: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:

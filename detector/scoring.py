@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -241,8 +240,11 @@ class Detector:
             matrix = self.predictor.feature_matrix(part)
             any_part, technique_part = self.predictor.scores_from_features(matrix)
             flagged_part, decided, prose_part = _decisions(any_part, technique_part, limits, [x.text for x in part])
-            picked = [sorted((int(j) for j in np.flatnonzero(d)), key=lambda j: -p[j])
-                      for d, p in zip(decided, technique_part, strict=True)]
+            # The detected techniques of each sentence, likeliest first (most sentences have none).
+            picked: list[list[int]] = [[] for _ in part]
+            for r in np.flatnonzero(decided.any(axis=1)):
+                p = technique_part[r]
+                picked[r] = sorted((int(j) for j in np.flatnonzero(decided[r])), key=lambda j: -p[j])
             if evidence is not None:
                 evidence.extend(explain_inputs(self.predictor, part, picked, top, matrix=matrix))
             any_parts.append(any_part)
@@ -254,23 +256,27 @@ class Detector:
         flagged = np.concatenate([np.zeros(0, dtype=bool), *flagged_parts])
         prose = np.concatenate([np.zeros(0, dtype=bool), *prose_parts])
         out: list[list[SentenceResult]] = []
+        # As Python floats and bools at once (the same values float() gives one by one).
+        any_list, technique_list = any_proba.tolist(), technique_proba.tolist()
+        flagged_list, prose_list = flagged.tolist(), prose.tolist()
         row = 0
         for sentences in segmented:
             results = []
             for s in sentences:
-                probs = technique_proba[row]
-                unclear = bool(flagged[row]) and not chosen[row]
+                probs = technique_list[row]
+                unclear = flagged_list[row] and not chosen[row]
                 # A flagged sentence with no technique over its threshold names its two likeliest
                 # techniques as candidates, never as detections.
-                candidates = tuple(TechniqueScore(labels[j], float(probs[j]))
-                                   for j in np.argsort(-probs, kind="stable")[:_CANDIDATES]) if unclear else ()
+                candidates = tuple(TechniqueScore(labels[j], probs[j])
+                                   for j in np.argsort(-technique_proba[row], kind="stable")[:_CANDIDATES]) \
+                    if unclear else ()
                 results.append(SentenceResult(
-                    s.start, s.end, s.text, float(any_proba[row]),
-                    tuple(TechniqueScore(labels[j], float(probs[j]),
+                    s.start, s.end, s.text, any_list[row],
+                    tuple(TechniqueScore(labels[j], probs[j],
                                          None if evidence is None else _shift(evidence[row][j], s.start))
                           for j in chosen[row]),
-                    {label: float(p) for label, p in zip(labels, probs, strict=True)},
-                    bool(flagged[row]), candidates, "prose" if prose[row] else "non-prose",
+                    dict(zip(labels, probs, strict=True)),
+                    flagged_list[row], candidates, "prose" if prose_list[row] else "non-prose",
                 ))
                 row += 1
             out.append(results)
@@ -366,12 +372,14 @@ def _with_voices(text: str, sentences: list[SentenceResult], keep: str | None) -
             # The strongest evidence, where there is some, says whose words carry the technique.
             words = t.evidence[0] if t.evidence else None
             who = span_voice(text, words.start, words.end, v) if words is not None else v.voice
-            techniques.append(replace(t, voice=who, speaker=v.speaker if who == "quoted" else None))
+            # Built field by field, not with dataclasses.replace, which is several times slower.
+            techniques.append(TechniqueScore(t.technique, t.score, t.evidence, who,
+                                             v.speaker if who == "quoted" else None))
         if keep is not None:
             techniques = [t for t in techniques if t.voice == keep]
         still_flagged = bool(techniques) or (s.unclear and (keep is None or v.voice == keep))
-        out[i] = replace(s, techniques=tuple(techniques), flagged=still_flagged,
-                         candidates=s.candidates if still_flagged and not techniques else ())
+        out[i] = SentenceResult(s.start, s.end, s.text, s.score, tuple(techniques), s.all_scores, still_flagged,
+                                s.candidates if still_flagged and not techniques else (), s.kind)
     return out
 
 

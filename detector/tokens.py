@@ -314,11 +314,10 @@ def sentence_tokens(text: str) -> SentenceTokens:
         return found
     words: list[str] = []
     stems: list[str] = []
-    hits: list[tuple[int, int, int]] = []
     pieces: list[int] = []
-    candidates: list[tuple[int, tuple[int, ...]]] = []
+    marked: list[tuple[int, _Chunk]] = []
     chunks = _CHUNKS
-    add_words, add_stems, add_pieces = words.extend, stems.extend, pieces.extend
+    add_words, add_stems, add_pieces, add_marked = words.extend, stems.extend, pieces.extend, marked.append
     for match in _CHUNK.finditer(text):
         chunk = match.group()
         analysed = chunks.get(chunk)
@@ -330,9 +329,11 @@ def sentence_tokens(text: str) -> SentenceTokens:
         add_stems(analysed.stems)
         add_pieces(analysed.pieces)
         if analysed.marked:  # most chunks hold no lexicon word and start no phrase
-            start = match.start()
-            hits.extend([(start + a, start + b, i) for a, b, i in analysed.lexicon])
-            candidates.extend([(start + a, categories) for a, categories in analysed.phrase_starts])
+            add_marked((match.start(), analysed))
+    # Chunk offsets made sentence offsets for all marked chunks at once (one list each, not two
+    # per chunk: a third of all chunks are marked, mostly by a phrase's first word, "the").
+    hits = [(start + a, start + b, i) for start, analysed in marked for a, b, i in analysed.lexicon]
+    candidates = [(start + a, categories) for start, analysed in marked for a, categories in analysed.phrase_starts]
     if candidates:
         hits.extend(_phrase_hits(text, candidates))
     tokens = SentenceTokens(words, stems, hits, pieces)
@@ -346,10 +347,15 @@ def _phrase_hits(text: str, candidates: list[tuple[int, tuple[int, ...]]]) -> It
     """Phrase matches, category by category, as the category's pattern would find them scanning
     the whole sentence: leftmost first, never overlapping within a category."""
     lower = _lower(text)
+    # Each category's candidate positions, in order: a category is tried only where it can start.
+    positions: dict[int, list[int]] = {}
+    for position, categories in candidates:
+        for category in categories:
+            positions.setdefault(category, []).append(position)
     for category, pattern in _lexicon().phrases:
         reached = 0
-        for position, categories in candidates:
-            if position < reached or category not in categories:
+        for position in positions.get(category, ()):
+            if position < reached:
                 continue
             match = pattern.match(lower, position)
             if match is not None:

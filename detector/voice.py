@@ -31,7 +31,7 @@ import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from .segmentation import text_blocks
 
@@ -365,7 +365,34 @@ _ACCORDING_EXCLUDED = {"plan", "plans", "schedule", "law", "rules", "rule", "tra
                        "legend", "custom", "protocol", "procedure", "policy", "design"}
 
 _WORD = re.compile(r"[^\W_](?:[\w.'’\-]{0,60}[\w])?\.?|[\"“”„«»‘’'‹›]|[,;:()\[\]—–]")
-_VERB_AT = re.compile(r"\b(" + "|".join(sorted(_ALL_VERBS, key=len, reverse=True)) + r")\b")
+
+
+def _word_alternation(words: set[str]) -> str:
+    """A regular expression matching exactly ``words``, written as a prefix tree.
+
+    Python's engine tries the branches of a flat alternation one by one at every word start;
+    sharing prefixes ("s(?:a(?:id|ys?|ying)|tat(?:ed|es|ing))") lets it reject most words after
+    a letter or two, which makes the verb scan about twice as fast.  Between ``\\b`` and ``\\b``
+    a match is a whole word whatever the order of the branches, so the matches are those of
+    the flat alternation.
+    """
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        options = [re.escape(char) + branch(node[char]) for char in sorted(node) if char]
+        if "" in node:
+            options.append("")
+        return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+
+    return branch(tree)
+
+
+_VERB_AT = re.compile(r"\b(" + _word_alternation(_ALL_VERBS) + r")\b")
 _ACCORDING = re.compile(r"\b[Aa]ccording to\b")
 _ISSUED_STATEMENT = re.compile(r"\b(?:issued|released|put out|published)\s+(?:a|an)\s+"
                                r"(?:joint\s+|written\s+|brief\s+|short\s+)?statement\b")
@@ -387,6 +414,7 @@ _NON_SPACE = re.compile(r"\S")
 _PREPOSITION_NEXT = re.compile(r"\s{1,3}(?:on|in|at|during|to|via|through|after|before)\s")
 _PAREN = re.compile(r"\s{0,3}\([^()]{0,80}\)")
 _TERMINAL = tuple(".!?\"'”’)]…")
+_FULL_STOPS = tuple(".!?\"”’")  # what ends a sentence that is not a frame for the next one
 
 
 @dataclass(slots=True)
@@ -785,6 +813,52 @@ def _relative_subject(text: str, verb_start: int) -> bool:
     return False
 
 
+# Every attribution ``_attributions`` finds starts from one of four patterns matched inside the
+# sentence: an attribution verb, "according to", "... a statement" or a bracketed speaker (a
+# colon before a quotation mark).  Most sentences hold none, so the document is scanned for them
+# once and a sentence without any skips the scan (``_may_attribute``).  The substrings found
+# here are parts of what those patterns match, so no sentence with an attribution is skipped.
+_COLON_QUOTE = re.compile(r":\s*[\"“]")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _attribution_triggers(text: str) -> list[int]:
+    """Sorted offsets where an attribution may begin: verbs, "ccording to", "statement", ':"'."""
+    found = [m.start() for m in _VERB_AT.finditer(text)]
+    found += [m.start() for m in _COLON_QUOTE.finditer(text)]
+    found += _occurrences(text, ("ccording to", "statement"))
+    found.sort()
+    return found
+
+
+def _occurrences(text: str, needles: Sequence[str]) -> list[int]:
+    """Sorted offsets of every occurrence of each needle (none of which can overlap itself)."""
+    found = []
+    for needle in needles:
+        at = text.find(needle)
+        while at >= 0:
+            found.append(at)
+            at = text.find(needle, at + len(needle))
+    found.sort()
+    return found
+
+
+def _any_within(offsets: list[int], start: int, end: int) -> bool:
+    """Whether a sorted list of offsets holds one in ``[start, end)``."""
+    k = bisect.bisect_left(offsets, start)
+    return k < len(offsets) and offsets[k] < end
+
+
+def _may_attribute(text: str, triggers: list[int], start: int, end: int) -> bool:
+    """Whether ``_attributions(text, start, end, …)`` can find anything (False: it finds nothing)."""
+    end = _sentence_end(text, start, end)
+    if _any_within(triggers, start, end):
+        return True
+    # A sentence cut inside a word: its scan sees a word boundary at its end that the document
+    # scan does not ("saidx" cut after "said"), so it gets the full scan.
+    return end < len(text) and end > start and _WORD_CHAR.match(text, end) is not None
+
+
 def _attributions(text: str, start: int, end: int, doc_end: int) -> list[_Attribution]:
     """Attribution phrases in the sentence ``text[start:end]``."""
     end = _sentence_end(text, start, end)
@@ -1087,9 +1161,30 @@ _POSSESSIVE_SOURCE = re.compile(r"(their|its|his|her)\s+(?:own\s+)?(?:statement|
                                 re.I)
 
 
-def _resolve(speaker: str | None, lead: str | None, previous: str | None,
-             previous_subject: str | None, previous_name: str | None = None) -> str | None:
-    """Replace a pronoun by a name from the same sentence or the previous one."""
+def _nothing() -> str | None:
+    return None
+
+
+def _once(function: Callable[..., str | None], *args: Any) -> Callable[[], str | None]:
+    """``function(*args)``, computed on the first call and remembered."""
+    cell: list[str | None] = []
+
+    def value() -> str | None:
+        if not cell:
+            cell.append(function(*args))
+        return cell[0]
+
+    return value
+
+
+def _resolve(speaker: str | None, lead: Callable[[], str | None], previous: str | None,
+             previous_subject: Callable[[], str | None],
+             previous_name: Callable[[], str | None] = _nothing) -> str | None:
+    """Replace a pronoun by a name from the same sentence or the previous one.
+
+    ``lead`` (a name opening the sentence), ``previous_subject`` and ``previous_name`` (of the
+    sentence before) are functions: finding them takes a parse, and only a pronoun needs them.
+    """
     if not speaker:
         return speaker
     possessive = _POSSESSIVE_SOURCE.match(speaker)
@@ -1099,26 +1194,30 @@ def _resolve(speaker: str | None, lead: str | None, previous: str | None,
         return speaker if resolved == pronoun else resolved
     if speaker.lower() not in _PRONOUNS:
         return speaker
-    if speaker.lower() in {"he", "she"} and lead:
-        # "Richard Hughes, the chair of the OBR, was very clear: he described it as"
-        return lead
+    if speaker.lower() in {"he", "she"}:
+        name = lead()
+        if name:
+            # "Richard Hughes, the chair of the OBR, was very clear: he described it as"
+            return name
     person_pronoun = speaker.lower() in {"he", "she"}
     if previous and previous.lower() not in _PRONOUNS and (not person_pronoun or _is_pure_name(previous)):
         return previous
-    if previous_subject and previous_subject.lower() not in _PRONOUNS and \
-            previous_subject.split()[0].lower() not in _FIRST_PERSON:
-        words = previous_subject.split()
+    subject = previous_subject()
+    if subject and subject.lower() not in _PRONOUNS and subject.split()[0].lower() not in _FIRST_PERSON:
+        words = subject.split()
         person = words[0].lower() not in {"the", "a", "an"}
         if person == (speaker.lower() in {"he", "she"}):
             named = all(_is_name_token(w) or w.lower() in {"the", "of", "for", "and", "&"}
                         for w in words[1:]) and _is_capitalised(words[-1])
             # "it"/"they" may also be a body named by a common noun: "The government of Samoa".
             body = not person and len(words) > 1 and \
-                re.split(r"\s(?:of|for)\s", previous_subject)[0].split()[-1].lower() in _SPEAKER_NOUNS
+                re.split(r"\s(?:of|for)\s", subject)[0].split()[-1].lower() in _SPEAKER_NOUNS
             if named or body:
-                return previous_subject
-    if person_pronoun and previous_name:
-        return previous_name  # the last person named in the sentence before
+                return subject
+    if person_pronoun:
+        name = previous_name()
+        if name:
+            return name  # the last person named in the sentence before
     return speaker
 
 
@@ -1145,7 +1244,15 @@ def _last_person_name(text: str, start: int, end: int) -> str | None:
 
 def _sentence_subject_name(text: str, start: int, end: int) -> str | None:
     """The name that is the subject of a clause ("Quirin denied …"), if it is a name."""
-    subject = _clause_subject(text, start, end)
+    return _name_only(_clause_subject(text, start, end))
+
+
+def _lead_name(subject: Callable[[], str | None]) -> str | None:
+    """The sentence's subject if it is a name: whom a "he" or "she" in the sentence means."""
+    return _name_only(subject())
+
+
+def _name_only(subject: str | None) -> str | None:
     if subject and _is_pure_name(subject) and subject.lower() not in _PRONOUNS:
         return subject
     return None
@@ -1188,14 +1295,8 @@ def sentence_voices(text: str, sentences: Sequence[_SentenceLike]) -> list[Voice
     block_starts = [b[0] for b in blocks]
 
     def block_of(pos: int) -> int:
-        lo, hi = 0, len(block_starts)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if block_starts[mid] <= pos:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo - 1
+        """The index of the paragraph holding ``pos`` (-1 before the first)."""
+        return bisect.bisect_right(block_starts, pos) - 1
 
     info = _analyse(text, spans, quotes, block_of)
     run_speaker = _run_speakers(text, info, quotes, block_of)
@@ -1205,10 +1306,13 @@ def sentence_voices(text: str, sentences: Sequence[_SentenceLike]) -> list[Voice
     continuation_block = -1
     for idx, item in enumerate(info):
         start, end, clipped = item.start, item.end, item.clipped
-        total = _non_space(text, start, end)
         regions = [a.region for a in item.attributions if a.region]
-        quoted_chars = _covered(text, list(clipped), start, end)
-        covered = _covered(text, list(clipped) + regions, start, end)
+        if clipped or regions:
+            total = _non_space(text, start, end)
+            quoted_chars = _covered(text, list(clipped), start, end)
+            covered = _covered(text, list(clipped) + regions, start, end)
+        else:  # most sentences: nothing quoted or reported, nothing to count
+            total = quoted_chars = covered = 0
         is_quoted = total > 0 and covered * 2 > total
         own = _own_speaker(item.attributions, item.speakers)
         quote_speaker = None
@@ -1236,23 +1340,6 @@ def sentence_voices(text: str, sentences: Sequence[_SentenceLike]) -> list[Voice
     return voices
 
 
-def _nothing() -> str | None:
-    return None
-
-
-def _once(function: Callable[[str, int, int], str | None], text: str, start: int,
-          end: int) -> Callable[[], str | None]:
-    """``function(text, start, end)``, computed on the first call and remembered."""
-    cell: list[str | None] = []
-
-    def value() -> str | None:
-        if not cell:
-            cell.append(function(text, start, end))
-        return cell[0]
-
-    return value
-
-
 @dataclass(slots=True)
 class _Item:
     start: int
@@ -1267,6 +1354,7 @@ class _Item:
 def _analyse(text: str, spans: list[tuple[int, int]], quotes: list[_Quote], block_of) -> list[_Item]:
     """Quotation marks and attributions of each sentence, pronouns resolved."""
     n = len(text)
+    triggers = _attribution_triggers(text)
     items: list[_Item] = []
     qi = 0
     previous_speaker: str | None = None
@@ -1291,7 +1379,8 @@ def _analyse(text: str, spans: list[tuple[int, int]], quotes: list[_Quote], bloc
         if block not in (previous_block, previous_block + 1):
             previous_speaker = None
             previous_subject = previous_name = _nothing
-        attributions = _attributions(text, start, end, n) if end > start else []
+        attributions = _attributions(text, start, end, n) if end > start and \
+            _may_attribute(text, triggers, start, end) else []
         attributions.sort(key=lambda a: a.verb_start)
         # Attributions inside a closed quotation belong to the quoted speaker's own words.
         closed = [q for q in overlapping if q.closed]
@@ -1307,10 +1396,8 @@ def _analyse(text: str, spans: list[tuple[int, int]], quotes: list[_Quote], bloc
         speakers: list[str | None] = []
         if attributions:
             opens_quoted = bool(clipped) and clipped[0][0] <= _first_char(text, start, end)
-            lead_subject = subject()
-            lead = lead_subject if lead_subject and not opens_quoted and _is_pure_name(lead_subject) and \
-                lead_subject.lower() not in _PRONOUNS else None
-            speakers = [_resolve(a.speaker, lead, previous_speaker, previous_subject(), previous_name())
+            lead = _nothing if opens_quoted else _once(_lead_name, subject)
+            speakers = [_resolve(a.speaker, lead, previous_speaker, previous_subject, previous_name)
                         for a in attributions]
         items.append(_Item(start, end, block, clipped, overlapping, attributions, speakers))
         own = _own_speaker(attributions, speakers)
@@ -1333,6 +1420,8 @@ def _run_speakers(text: str, info: list[_Item], quotes: list[_Quote], block_of) 
     run_speaker: dict[int, str | None] = {}
     # 1. An attribution right next to the quotation, in the same sentence.
     for item in info:
+        if not item.quotes:
+            continue
         positions = [a.verb_start for a in item.attributions]
         for q in item.quotes:
             if run_speaker.get(q.run):
@@ -1369,8 +1458,11 @@ def _run_speakers(text: str, info: list[_Item], quotes: list[_Quote], block_of) 
     # 3. A frame ending in a colon or without a full stop ("He goes on to say:"), and
     #    "X released the following statement".
     statement_speaker: dict[int, str] = {}
+    # Every match of the pattern holds one of these words: sentences without one are not searched.
+    following_words = _occurrences(text, ("following", "below", "statement"))
     for idx, item in enumerate(info):
-        m = _FOLLOWING.search(text, item.start, item.end)
+        m = _FOLLOWING.search(text, item.start, item.end) if _any_within(
+            following_words, item.start, item.end) else None
         following = None
         if m:
             cs = _clause_start(text, item.start, m.start())
@@ -1379,7 +1471,7 @@ def _run_speakers(text: str, info: list[_Item], quotes: list[_Quote], block_of) 
                 for b in (item.block, item.block + 1, item.block + 2):
                     statement_speaker.setdefault(b, following)
         tail = text[max(item.start, item.end - 10):item.end].rstrip()
-        if idx + 1 < len(info) and not tail.endswith(tuple(".!?\"”’")):
+        if idx + 1 < len(info) and not tail.endswith(_FULL_STOPS):
             frame = next((s for a, s in zip(item.attributions, item.speakers, strict=True)
                           if s and a.quote_follows), None) or following
             if frame:

@@ -62,6 +62,26 @@ def test_tfidf_rows_equal_scikit_learn_s_vectoriser(texts):
     assert (got != expected).nnz == 0
 
 
+_TEXTS = st.lists(st.lists(st.sampled_from(["ab", "cd", "ef", "Ω", "é", "gh", "AB", " ", ", ", "!"]),
+                           max_size=12).map(" ".join), min_size=1, max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_TEXTS)
+def test_word_ngram_rows_equal_scikit_learn_s_when_words_are_missing_from_the_vocabulary(texts):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    # "ab" is in every document, so max_df drops it as a unigram but keeps bigrams with it;
+    # min_df drops what is rare: the vocabulary has bigrams whose words are not unigrams.
+    corpus = ["ab cd ab cd", "ab cd ef ab", "ab ef cd", "ab ab ab", "ab Ω cd é", "ab cd ef"]
+    vectoriser = TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, min_df=2, max_df=0.9).fit(corpus)
+    assert "ab" not in vectoriser.vocabulary_ and "ab cd" in vectoriser.vocabulary_
+    expected = vectoriser.transform(texts)
+    got = tfidf_rows(texts, word_ngrams, vectoriser.vocabulary_, vectoriser.idf_)
+    assert got.shape == expected.shape and (got != expected).nnz == 0
+    assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
+
+
 def test_scaling_keeps_the_values_own_type_as_scikit_learn_does():
     from sklearn.preprocessing import StandardScaler
 

@@ -1,4 +1,5 @@
 import json
+import re
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -7,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from detector import voice as voice_module
 from detector.segmentation import Sentence, split_sentences
 from detector.voice import AUTHOR, QUOTED, Voice, quotation_spans, sentence_voices, span_voice
 
@@ -240,6 +242,71 @@ def test_arbitrary_sentence_offsets_never_raise(text, offsets):
     for voice in result:
         for a, b in voice.quoted_spans:
             assert 0 <= a < b <= len(text)
+
+
+# --- the pre-filters give the answers of the full scan -------------------------------------
+
+_PIECES = ["said", "says", "told", "Said", "saidx", "xsaid", "x", "sai", "according to",
+           "According to ", "accordingly", "issued a statement", "statement",
+           "released the following remarks", "gave the below letter", "saying", ", ", ". ", ": ",
+           ':"', ": “", "[Smith: “", "Jones: \"", "“", "”", '"', "'", "‘", "’", "(", ")", "]",
+           "Smith", " the mayor", ", said Jones", ", Jones said", "he ", "she ", "his ", "that ",
+           "I ", "we ", " ", "\n", "\n\n", "é", "1", "_", "added", "wrote", "warned", "asked",
+           "the minister", "—"]
+_TRICKY_TEXT = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
+
+
+def _full_scan(monkeypatch):
+    """Make ``sentence_voices`` scan every sentence for attributions, as it did before the
+    document-level pre-filters."""
+    monkeypatch.setattr(voice_module, "_may_attribute", lambda *args: True)
+    monkeypatch.setattr(voice_module, "_occurrences", lambda text, needles: list(range(len(text) + 1)))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(_TRICKY_TEXT, st.text()), st.data())
+def test_the_attribution_pre_filter_never_skips_a_sentence_with_an_attribution(text, data):
+    # Any span, including ones cut inside a word ("saidx" cut after "said").
+    triggers = voice_module._attribution_triggers(text)
+    offset = st.integers(0, len(text))
+    for start, end in data.draw(st.lists(st.tuples(offset, offset), max_size=8)):
+        if end > start and voice_module._attributions(text, start, end, len(text)):
+            assert voice_module._may_attribute(text, triggers, start, end), (text, start, end)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_TRICKY_TEXT, st.text()))
+def test_voices_with_the_pre_filters_equal_those_of_the_full_scan(text):
+    sentences = split_sentences(text)
+    fast = sentence_voices(text, sentences)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _full_scan(monkeypatch)
+        assert sentence_voices(text, sentences) == fast
+
+
+def test_voices_of_the_fixture_equal_those_of_the_full_scan(monkeypatch):
+    fast = _fixture_predictions()
+    _full_scan(monkeypatch)
+    assert [v for _, v in _fixture_predictions()] == [v for _, v in fast]
+
+
+def test_a_sentence_cut_inside_a_word_still_finds_its_tag():
+    # The sentence ends after "said" inside "saidx": its own scan sees a whole word there.
+    text = '"We won the vote," Jones saidx'
+    sentences = [Sentence(0, len(text) - 1, text[:-1])]
+    assert [(v.voice, v.speaker) for v in sentence_voices(text, sentences)] == [(QUOTED, "Jones")]
+
+
+def test_the_following_remarks_name_the_speaker_of_the_next_quotation():
+    text = 'The council released the following remarks.\n\n"We will not sell the harbour."'
+    assert voices(text) == [(AUTHOR, None), (QUOTED, "The council")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(_TRICKY_TEXT, st.text()))
+def test_the_verb_pattern_matches_what_a_flat_alternation_matches(text):
+    flat = re.compile(r"\b(" + "|".join(sorted(voice_module._ALL_VERBS, key=len, reverse=True)) + r")\b")
+    assert [m.span() for m in voice_module._VERB_AT.finditer(text)] == [m.span() for m in flat.finditer(text)]
 
 
 # --- the hand-labelled sentences ------------------------------------------------------------
