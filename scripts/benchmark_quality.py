@@ -41,7 +41,7 @@ from detector.features import DEFAULT_FEATURE_GROUPS  # noqa: E402
 from detector.metrics import score_decisions  # noqa: E402
 from detector.model import TechniqueClassifier, best_f1_threshold, decide  # noqa: E402
 from detector.taxonomy import TECHNIQUE_IDS  # noqa: E402
-from detector.training import training_inputs  # noqa: E402
+from detector.training import SHIPPED_FEATURE_GROUPS, training_inputs  # noqa: E402
 
 DEFAULT_PTC = ROOT.parent / "shared" / "data" / "ptc-train"
 FOLDS = 5
@@ -183,6 +183,11 @@ def main() -> int:
                      for g in DEFAULT_FEATURE_GROUPS]
         variants += [("with word stems added", {"feature_groups": DEFAULT_FEATURE_GROUPS + ("stems",)}),
                      ("with character n-grams added", {"feature_groups": DEFAULT_FEATURE_GROUPS + ("chars",)}),
+                     ("with claim markers added", {"feature_groups": DEFAULT_FEATURE_GROUPS + ("claims",)}),
+                     ("context reduced to its repetition columns",
+                      {"feature_groups": tuple("repetition" if g == "context" else g for g in DEFAULT_FEATURE_GROUPS)}),
+                     ("the shipped model's groups", {"feature_groups": SHIPPED_FEATURE_GROUPS}),
+                     ("frequency-weighted (SIF) embedding", {"embedding_weighting": "sif"}),
                      ("class weighting (balanced)", {"class_weight": "balanced"}),
                      ("C = 0.3 (stronger regularisation)", {"C": 0.3}),
                      ("C = 3 (weaker regularisation)", {"C": 3.0})]
