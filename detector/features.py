@@ -393,7 +393,11 @@ _WORD_COLUMNS: dict[int, tuple[dict[str, int], _WordColumns]] = {}
 
 
 def _word_columns(vocabulary: dict[str, int]) -> _WordColumns:
-    """The ``_WordColumns`` of a fitted vocabulary, built on first use (a few are remembered)."""
+    """The ``_WordColumns`` of a fitted vocabulary, built on first use (a few are remembered).
+
+    A fitted vocabulary is read-only: the columns are found by the dictionary's identity, so one
+    changed in place after its first use would be counted with its old columns.
+    """
     known = _WORD_COLUMNS.get(id(vocabulary))
     if known is not None and known[0] is vocabulary:
         return known[1]

@@ -26,7 +26,8 @@ from . import _snowball
 
 __all__ = [
     "SentenceTokens", "sentence_tokens", "word_ngrams", "stem_tokens", "word_stem", "lexicon_names",
-    "lexicon_matches", "WORD_TOKEN", "NGRAM_TOKEN", "forget_recent", "WordPiece", "wordpiece", "piece_ids",
+    "lexicon_matches", "WORD_TOKEN", "NGRAM_TOKEN", "forget_recent", "forget_words", "WordPiece", "wordpiece",
+    "piece_ids",
 ]
 
 #: The stem vectoriser's and the explanations' word pattern.
@@ -366,6 +367,16 @@ def _phrase_hits(text: str, candidates: list[tuple[int, tuple[int, ...]]]) -> It
 def forget_recent() -> None:
     """Forget the token streams of recent sentences (benchmarks: every pass does real work)."""
     _RECENT.clear()
+
+
+def forget_words() -> None:
+    """Forget every per-word and per-chunk memo too (stems, lexicon categories, WordPiece ids,
+    analysed chunks), as on text whose words are all new (benchmarks: the cold-cache cost)."""
+    forget_recent()
+    _CHUNKS.clear()
+    word_stem.cache_clear()
+    _word_categories.cache_clear()
+    wordpiece()._cache.clear()
 
 
 def lexicon_matches(text: str) -> list[tuple[int, int, int]]:

@@ -362,6 +362,13 @@ def render_text(summary: dict, header: str) -> str:
     return "\n".join(lines)
 
 
+def _table(intro: str, header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    """The lines of a Markdown table, after a blank line, its introduction and another blank line."""
+    lines = ["", intro, "", "| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
 def render_markdown(summary: dict, header: str) -> str:
     """The section written into docs/benchmarks.md."""
     k = summary["by_kind"]
@@ -393,20 +400,20 @@ def render_markdown(summary: dict, header: str) -> str:
     lines.append(f"| technique-list flips (detected techniques differ) | | | {_pct(k['all']['technique_flips'])} "
                  f"(neutral {_pct(k['neutral']['technique_flips'])}, "
                  f"technique {_pct(k['technique']['technique_flips'])}) | – |")
-    lines += ["", "By operating point (`--sensitivity`; the targets bound the default, balanced):", "",
-              "| sensitivity | neutral flagged a / b | technique flagged a / b | decision flips |",
-              "| --- | --- | --- | --- |"]
-    for name, row in summary.get("sensitivities", {}).items():
-        n, t = row["neutral"], row["technique"]
-        lines.append(f"| {name} | {_pct(n['a'])} / {_pct(n['b'])} | {_pct(t['a'])} / {_pct(t['b'])} | "
-                     f"{_pct(row['all']['decision_flips'])} |")
-    lines += ["", "Per axis (flag rates of the a / b sentences; gap over all the axis's pairs):", "",
-              "| axis | country | pairs | neutral a / b | technique a / b | gap (points) | decision flips |",
-              "| --- | --- | --- | --- | --- | --- | --- |"]
-    for axis, row in summary["per_axis"].items():
-        n, t = row["neutral"], row["technique"]
-        lines.append(f"| {axis} | {row['country']} | {row['pairs']} | {_pct(n['a'])} / {_pct(n['b'])} | "
-                     f"{_pct(t['a'])} / {_pct(t['b'])} | {_pts(row['gap_points'])} | {_pct(row['decision_flips'])} |")
+    if summary.get("sensitivities"):
+        lines += _table("By operating point (`--sensitivity`; the targets bound the default, balanced):",
+                        ("sensitivity", "neutral flagged a / b", "technique flagged a / b", "decision flips"),
+                        [(name, f"{_pct(row['neutral']['a'])} / {_pct(row['neutral']['b'])}",
+                          f"{_pct(row['technique']['a'])} / {_pct(row['technique']['b'])}",
+                          _pct(row["all"]["decision_flips"])) for name, row in summary["sensitivities"].items()])
+    lines += _table("Per axis (flag rates of the a / b sentences; gap over all the axis's pairs):",
+                    ("axis", "country", "pairs", "neutral a / b", "technique a / b", "gap (points)",
+                     "decision flips"),
+                    [(axis, row["country"], str(row["pairs"]),
+                      f"{_pct(row['neutral']['a'])} / {_pct(row['neutral']['b'])}",
+                      f"{_pct(row['technique']['a'])} / {_pct(row['technique']['b'])}",
+                      _pts(row["gap_points"]), _pct(row["decision_flips"]))
+                     for axis, row in summary["per_axis"].items()])
     for name in SHIFT_SCORES:
         label = "any-technique" if name == "any" else f"`{name}`"
         lines += ["", (f"Side words whose swap moves the {label} score most (difference in log-odds; signed = "
@@ -459,9 +466,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # choosing one (``detector score --sensitivity``).
     summary["sensitivities"] = {}
     for sensitivity in SENSITIVITIES:
-        other = detector.with_sensitivity(sensitivity)
-        by_kind = summarise(pairs, [outcome_of(other.score(p.a)) for p in pairs],
-                            [outcome_of(other.score(p.b)) for p in pairs])["by_kind"]
+        by_kind = summary["by_kind"]
+        if sensitivity != detector.sensitivity:
+            other = detector.with_sensitivity(sensitivity)
+            by_kind = summarise(pairs, [outcome_of(other.score(p.a)) for p in pairs],
+                                [outcome_of(other.score(p.b)) for p in pairs])["by_kind"]
         summary["sensitivities"][sensitivity] = {kind: by_kind[kind] for kind in (*KINDS, "all")}
 
     raw = list(sys.argv[1:] if argv is None else argv)

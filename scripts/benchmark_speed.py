@@ -46,7 +46,7 @@ from _peak import run_with_peak  # noqa: E402
 
 from detector import Detector, read_corpus  # noqa: E402
 from detector.segmentation import split_sentences  # noqa: E402
-from detector.tokens import forget_recent  # noqa: E402
+from detector.tokens import forget_recent, forget_words  # noqa: E402
 
 PARAGRAPH = ("The council will vote on Thursday on the harbour plan, which supporters say will bring "
              "jobs. Critics call it a shameful giveaway to greedy speculators, and residents have "
@@ -206,10 +206,10 @@ def previous_rate(source: Path, texts: list[str]) -> float:
 def stage_times(texts: list[str], repeats: int = 3) -> dict[str, float]:
     """Microseconds per sentence of each stage of one-process scoring, best of ``repeats``.
 
-    Feature rows are built with every per-word memo emptied first (cold caches, as on text
-    whose words are all new); end to end runs after them, as a long run would, with warm ones.
+    Feature rows are built with every per-word memo emptied first (``tokens.forget_words``: cold
+    caches, as on text whose words are all new); end to end runs after them, as a long run would,
+    with warm ones.
     """
-    from detector import tokens
     from detector.features import document_inputs
     from detector.voice import sentence_voices
 
@@ -220,8 +220,7 @@ def stage_times(texts: list[str], repeats: int = 3) -> dict[str, float]:
     best: dict[str, float] = {}
     n = 1
     for _ in range(repeats):
-        forget_recent()
-        tokens._CHUNKS.clear()
+        forget_words()
         times = {}
         started = time.perf_counter()
         segmented = [split_sentences(text) for text in texts]
@@ -264,12 +263,11 @@ def main() -> int:
                         help="print where one process spends its time, per sentence, and stop")
     args = parser.parse_args()
 
+    texts = make_corpus(args.sentences)
     if args.stages:
-        texts = make_corpus(args.sentences)
         for name, micros in stage_times(texts).items():
             print(f"{name:<70} {micros:6.1f} µs/sentence")
         return 0
-    texts = make_corpus(args.sentences)
     detector = Detector.load()
     list(detector.score_many(texts[:50]))  # warm caches, as a long run would be
 

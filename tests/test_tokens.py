@@ -80,7 +80,6 @@ def test_every_lexicon_phrase_can_be_found_from_its_first_word():
     assert all(categories for categories in lex.phrase_starts.values())
 
 
-
 # Names of parties, ideologies, movements and states, used as descriptions: none may be a lexicon
 # hit, or the model learns to read one side's name as a technique (docs/benchmarks.md).
 _PLAIN_SIDE_NAMES = (
@@ -99,10 +98,25 @@ def test_plain_names_of_sides_are_no_lexicon_hits(name):
     assert hits == []
 
 
-@pytest.mark.parametrize("epithet", ["commies", "libtards", "loony left", "champagne socialists"])
-def test_epithets_built_on_side_names_stay_lexicon_hits(epithet):
+@pytest.mark.parametrize(("epithet", "entry"), [
+    ("commies", "commies"), ("libtards", "libtards"), ("loony left", "loony"),
+    ("champagne socialists", "champagne socialists"),
+])
+def test_epithets_built_on_side_names_stay_lexicon_hits(epithet, entry):
     text = f"The report blamed the {epithet} for the votes."
-    assert any(epithet.split()[0] in text[a:b] for a, b, _ in tokens.lexicon_matches(text))
+    assert entry in [text[a:b] for a, b, _ in tokens.lexicon_matches(text)]
+
+
+def test_forgetting_every_word_memo_changes_no_stream():
+    text = "Shameless bureaucrats keep wasting everyone's money, again and again."
+    before = tokens.sentence_tokens(text)
+    tokens.forget_words()
+    assert tokens.word_stem.cache_info().currsize == 0
+    assert not tokens._CHUNKS and not tokens.wordpiece()._cache
+    assert tokens.sentence_tokens(text) == before
+    assert tokens._CHUNKS  # the streams were computed again, not served from a memo
+
+
 def test_stems_do_not_import_nltk():
     # NLTK's package import loads scikit-learn, pandas and SciPy's statistics: seconds of start-up.
     code = ("import sys\nfrom detector.tokens import stem_tokens\n"
