@@ -106,3 +106,17 @@ def test_scoring_in_bounded_slices_of_rows_gives_the_same_results(tiny_detector,
     monkeypatch.setattr(scoring, "_FEATURE_ROWS", 2)
     sliced = [r for r in tiny_detector.score_documents(texts, explain=True)]
     assert sliced == whole and sum(len(r.sentences) for r in whole) > 2
+
+
+def test_result_fields_are_the_ones_scoring_rebuilds():
+    # scoring._with_voices and SentenceResult.shifted rebuild these records field by field (for
+    # speed): a field added here must be passed on there, or it would silently fall back to its
+    # default. The fields are also the output contract (CHANGELOG).
+    import dataclasses
+
+    from detector.results import SentenceResult, TechniqueScore
+
+    assert [f.name for f in dataclasses.fields(SentenceResult)] == [
+        "start", "end", "text", "score", "techniques", "all_scores", "flagged", "candidates", "kind"]
+    assert [f.name for f in dataclasses.fields(TechniqueScore)] == [
+        "technique", "score", "evidence", "voice", "speaker"]
