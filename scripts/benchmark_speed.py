@@ -211,6 +211,7 @@ def stage_times(texts: list[str], repeats: int = 3) -> dict[str, float]:
     with warm ones.
     """
     from detector.features import document_inputs
+    from detector.scoring import _FEATURE_ROWS
     from detector.voice import sentence_voices
 
     detector = Detector.load()
@@ -228,8 +229,9 @@ def stage_times(texts: list[str], repeats: int = 3) -> dict[str, float]:
         inputs = [x for sentences in segmented for x in document_inputs([s.text for s in sentences])]
         n = len(inputs)
         started = time.perf_counter()
-        for first in range(0, n, 2048):
-            predictor.scores_from_features(predictor.feature_matrix(inputs[first:first + 2048]))
+        # In slices of the size scoring uses, so that the stage does what scoring does.
+        for first in range(0, n, _FEATURE_ROWS):
+            predictor.scores_from_features(predictor.feature_matrix(inputs[first:first + _FEATURE_ROWS]))
         times["feature rows and heads (cold word caches)"] = time.perf_counter() - started
         started = time.perf_counter()
         for text, sentences in zip(texts, segmented, strict=True):
