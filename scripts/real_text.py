@@ -19,6 +19,7 @@ Each line is comma-separated technique ids, a colon, and the exact words as they
 document; ``#N`` picks the N-th occurrence where the words occur more than once.
 
     python scripts/real_text.py select                 # write the batch files (once; never overwrites)
+    python scripts/real_text.py select --round 2       # a second round from records and paragraphs not used
     python scripts/real_text.py apply BATCH.spans       # annotate training_data/source/BATCH.txt
     python scripts/real_text.py plain BATCH [DIR]       # the batch's text without markup (for blind review)
     python scripts/real_text.py check SPANS [BATCH]     # validate a span list without applying it
@@ -172,14 +173,134 @@ def select() -> int:
     return 0
 
 
-def balanced(records: list[dict], quota: int, rng: random.Random, source: str) -> list[dict]:
+# Round 2: (source, id prefix, topic, register, how many excerpts, what to take).  "new" takes records
+# round 1 did not use; "next" takes, from the records round 1 did use, the run of paragraphs that
+# follows the excerpt round 1 took from the start (news sources only, where round 1 began at the top).
+PLAN_2 = [
+    ("wikinews_2019_2020", "wn", "world-news", None, 150, "next"),
+    ("us_congress_press_releases", "pr", "us-politics", "press-release", 90, "next"),
+    ("us_statements_of_administration_policy", "sap", "us-politics", "policy-statement", 70, "new"),
+    ("uk_hansard_pm_contributions", "pm", "uk-politics", "parliamentary-debate", 90, "new"),
+    ("uk_hansard_handeset", "hd", "uk-politics", "parliamentary-debate", 60, "new"),
+    ("us_presidential_speeches", "ps", "us-politics", "speech", 60, "new"),
+    ("uk_scot_covid_briefing_statements", "cv", "public-health", "briefing", 20, "new"),
+    ("gutenberg_political_pamphlets", "gp", "historical", "pamphlet", 30, "new"),
+]
+ERAS_2 = {("1977-2020", "left"): 20, ("1977-2020", "right"): 20, ("1913-1976", "left"): 6,
+          ("1913-1976", "right"): 6, ("1789-1912", "none"): 8}
+
+
+def _existing_documents() -> tuple[dict[str, set[str]], dict[str, int]]:
+    """Records used per source, and the highest document number per id prefix, over every rt-* batch."""
+    records: dict[str, set[str]] = {}
+    numbers: dict[str, int] = {}
+    for path in SOURCE_DIR.glob("rt-*.txt"):
+        for header, doc_id, _ in read_batch(path):
+            fields = dict(kv.split("=", 1) for kv in header[4:].split() if "=" in kv)
+            records.setdefault(fields["source"], set()).add(fields["record"])
+            prefix, number = doc_id.rsplit("-", 1)
+            numbers[prefix] = max(numbers.get(prefix, 0), int(number))
+    return records, numbers
+
+
+def following_excerpt(record: dict) -> tuple[int, str] | None:
+    """The run of whole paragraphs right after round 1's excerpt from the start, if it has MIN_WORDS."""
+    pieces = chunks(record["text"])
+    i, words = 0, 0
+    while i < len(pieces) and words < TARGET_WORDS:  # round 1's run, as excerpts(from_start=True) took it
+        n = len(pieces[i].split())
+        if i and words + n > MAX_WORDS:
+            break
+        words += n
+        i += 1
+    start, run, words = i, [], 0
+    while i < len(pieces) and words < TARGET_WORDS:
+        n = len(pieces[i].split())
+        if run and words + n > MAX_WORDS:
+            break
+        run.append(pieces[i])
+        words += n
+        i += 1
+    return (start + 1, "\n\n".join(run)) if words >= MIN_WORDS else None
+
+
+def select_round_2() -> int:
+    """Write the second round's batch files (``rt-PREFIX-rN.txt``); never overwrites."""
+    existing = sorted(SOURCE_DIR.glob("rt-*-r2-*.txt"))
+    if existing:
+        print(f"round 2 batch files exist already ({len(existing)}); select writes them once", file=sys.stderr)
+        return 1
+    used, numbers = _existing_documents()
+    rng = random.Random(20261202)
+    by_prefix: dict[str, list[str]] = {}
+    for source, prefix, topic, register, quota, take in PLAN_2:
+        records = [json.loads(line) for line in (POOL / f"{source}.jsonl").open(encoding="utf-8")]
+        seen = used.get(source, set())
+        records = [r for r in records if (r["id"] in seen) == (take == "next")]
+        if source == "us_presidential_speeches":
+            records = balanced(records, quota, rng, source, eras=ERAS_2)
+        else:
+            records = interleaved(records, rng)
+        n, number = 0, numbers.get(f"rt-{prefix}", 0)
+        for record in records:
+            if n >= quota:
+                break
+            if take == "next":
+                found = following_excerpt(record)
+                picked = [found] if found else []
+            else:
+                picked = excerpts(record, rng, 1, from_start=False)
+            for part, text in picked:
+                n += 1
+                number += 1
+                reg = register or ("interview" if record.get("genre") == "interview" else "wire-report")
+                header = (f"=== id=rt-{prefix}-{number:04d} topic={topic} register={reg} "
+                          f"side={side_of(record)} source={source} record={record['id']} "
+                          f"licence={LICENCES[source]} part={part}")
+                by_prefix.setdefault(prefix, []).append(f"{header}\n{text}\n")
+        print(f"{source}: {n} excerpts")
+    for prefix, items in by_prefix.items():
+        for b in range(0, len(items), BATCH_SIZE):
+            path = SOURCE_DIR / f"rt-{prefix}-r2-{b // BATCH_SIZE + 1:02d}.txt"
+            path.write_text("\n".join(items[b:b + BATCH_SIZE]), encoding="utf-8")
+            print(f"wrote {path.relative_to(ROOT)}: {len(items[b:b + BATCH_SIZE])} documents")
+    return 0
+
+
+def interleaved(records: list[dict], rng: random.Random) -> list[dict]:
+    """The records shuffled, then the sides taken in turn (left, right, ..., and one of any other side
+    after every five), so that any first ``n`` of them are balanced however many excerpts fail."""
+    records = sorted(records, key=lambda r: r["id"])
+    rng.shuffle(records)
+    queues: dict[str, list[dict]] = {}
+    for r in records:
+        queues.setdefault(side_of(r), []).append(r)
+    main = [s for s in ("left", "right") if s in queues] or list(queues)
+    others = [r for s, q in queues.items() if s not in main for r in q]
+    out: list[dict] = []
+    turn = 0
+    while any(queues[s] for s in main) or others:
+        if others and (turn % 6 == 5 or not any(queues[s] for s in main)):
+            out.append(others.pop(0))
+        else:
+            side = main[turn % len(main)]
+            if queues[side]:
+                out.append(queues[side].pop(0))
+            elif not any(queues[s] for s in main):
+                break
+        turn += 1
+    return out
+
+
+def balanced(records: list[dict], quota: int, rng: random.Random, source: str,
+             eras: dict[tuple[str, str], int] | None = None) -> list[dict]:
     """``quota`` records, equal numbers per side where the source has sides, mostly after 1980 for speeches."""
     records = sorted(records, key=lambda r: r["id"])
     rng.shuffle(records)
     if source == "us_presidential_speeches":
         # Mostly modern material, every era represented, the parties equal within each era.
-        wanted = {("1977-2020", "left"): 25, ("1977-2020", "right"): 25, ("1913-1976", "left"): 9,
-                  ("1913-1976", "right"): 9, ("1789-1912", "none"): 12}
+        wanted = eras or {("1977-2020", "left"): 25, ("1977-2020", "right"): 25, ("1913-1976", "left"): 9,
+                          ("1913-1976", "right"): 9, ("1789-1912", "none"): 12}
         out = []
         for (era, side), k in wanted.items():
             out += [r for r in records if r["era"] == era and side_of(r) == side][:k]
@@ -484,7 +605,9 @@ def licences() -> int:
 
 def main(argv: list[str]) -> int:
     try:
-        if argv[:1] == ["select"]:
+        if argv == ["select", "--round", "2"]:
+            return select_round_2()
+        if argv == ["select"]:
             return select()
         if argv[:1] == ["apply"] and len(argv) == 2:
             return apply(Path(argv[1]))
