@@ -19,7 +19,7 @@ Each line is comma-separated technique ids, a colon, and the exact words as they
 document; ``#N`` picks the N-th occurrence where the words occur more than once.
 
     python scripts/real_text.py select                 # write the batch files (once; never overwrites)
-    python scripts/real_text.py select --round 2       # a second round from records and paragraphs not used
+    python scripts/real_text.py select --round N       # round N (2, 3) from records and paragraphs not used
     python scripts/real_text.py apply BATCH.spans       # annotate training_data/source/BATCH.txt
     python scripts/real_text.py plain BATCH [DIR]       # the batch's text without markup (for blind review)
     python scripts/real_text.py check SPANS [BATCH]     # validate a span list without applying it
@@ -173,95 +173,103 @@ def select() -> int:
     return 0
 
 
-# Round 2: (source, id prefix, topic, register, how many excerpts, what to take).  "new" takes records
-# round 1 did not use; "next" takes, from the records round 1 did use, the run of paragraphs that
-# follows the excerpt round 1 took from the start (news sources only, where round 1 began at the top).
-PLAN_2 = [
-    ("wikinews_2019_2020", "wn", "world-news", None, 150, "next"),
-    ("us_congress_press_releases", "pr", "us-politics", "press-release", 90, "next"),
-    ("us_statements_of_administration_policy", "sap", "us-politics", "policy-statement", 70, "new"),
-    ("uk_hansard_pm_contributions", "pm", "uk-politics", "parliamentary-debate", 90, "new"),
-    ("uk_hansard_handeset", "hd", "uk-politics", "parliamentary-debate", 60, "new"),
-    ("us_presidential_speeches", "ps", "us-politics", "speech", 60, "new"),
-    ("uk_scot_covid_briefing_statements", "cv", "public-health", "briefing", 20, "new"),
-    ("gutenberg_political_pamphlets", "gp", "historical", "pamphlet", 30, "new"),
-]
-ERAS_2 = {("1977-2020", "left"): 20, ("1977-2020", "right"): 20, ("1913-1976", "left"): 6,
-          ("1913-1976", "right"): 6, ("1789-1912", "none"): 8}
+# Later rounds: (source, id prefix, topic, register, how many excerpts, what to take).  "new" takes
+# records no earlier round used; "next" takes, from the news records earlier rounds did use, the run
+# of paragraphs that follows the last excerpt taken from them (round 1 began at the top).
+ROUNDS = {
+    2: [("wikinews_2019_2020", "wn", "world-news", None, 150, "next"),
+        ("us_congress_press_releases", "pr", "us-politics", "press-release", 90, "next"),
+        ("us_statements_of_administration_policy", "sap", "us-politics", "policy-statement", 70, "new"),
+        ("uk_hansard_pm_contributions", "pm", "uk-politics", "parliamentary-debate", 90, "new"),
+        ("uk_hansard_handeset", "hd", "uk-politics", "parliamentary-debate", 60, "new"),
+        ("us_presidential_speeches", "ps", "us-politics", "speech", 60, "new"),
+        ("uk_scot_covid_briefing_statements", "cv", "public-health", "briefing", 20, "new"),
+        ("gutenberg_political_pamphlets", "gp", "historical", "pamphlet", 30, "new")],
+    3: [("us_congress_press_releases", "pr", "us-politics", "press-release", 120, "next"),
+        ("wikinews_2019_2020", "wn", "world-news", None, 75, "next"),
+        ("us_statements_of_administration_policy", "sap", "us-politics", "policy-statement", 24, "new"),
+        ("uk_hansard_pm_contributions", "pm", "uk-politics", "parliamentary-debate", 75, "new"),
+        ("uk_hansard_handeset", "hd", "uk-politics", "parliamentary-debate", 60, "new"),
+        ("us_presidential_speeches", "ps", "us-politics", "speech", 60, "new"),
+        ("uk_scot_covid_briefing_statements", "cv", "public-health", "briefing", 20, "new"),
+        ("gutenberg_political_pamphlets", "gp", "historical", "pamphlet", 30, "new")],
+}
+ERAS = {2: {("1977-2020", "left"): 20, ("1977-2020", "right"): 20, ("1913-1976", "left"): 6,
+            ("1913-1976", "right"): 6, ("1789-1912", "none"): 8},
+        3: {("1977-2020", "left"): 18, ("1977-2020", "right"): 18, ("1913-1976", "left"): 8,
+            ("1913-1976", "right"): 8, ("1789-1912", "none"): 8}}
 
 
-def _existing_documents() -> tuple[dict[str, set[str]], dict[str, int]]:
-    """Records used per source, and the highest document number per id prefix, over every rt-* batch."""
-    records: dict[str, set[str]] = {}
+def _existing_documents() -> tuple[Counter, dict[str, int]]:
+    """Excerpts taken so far per (source, record), and the highest document number per id prefix,
+    over every rt-* batch."""
+    taken: Counter = Counter()
     numbers: dict[str, int] = {}
     for path in SOURCE_DIR.glob("rt-*.txt"):
         for header, doc_id, _ in read_batch(path):
             fields = dict(kv.split("=", 1) for kv in header[4:].split() if "=" in kv)
-            records.setdefault(fields["source"], set()).add(fields["record"])
+            taken[(fields["source"], fields["record"])] += 1
             prefix, number = doc_id.rsplit("-", 1)
             numbers[prefix] = max(numbers.get(prefix, 0), int(number))
-    return records, numbers
+    return taken, numbers
 
 
-def following_excerpt(record: dict) -> tuple[int, str] | None:
-    """The run of whole paragraphs right after round 1's excerpt from the start, if it has MIN_WORDS."""
+def following_excerpt(record: dict, taken: int) -> tuple[int, str] | None:
+    """The run of whole paragraphs after the first ``taken`` runs from the start (as
+    ``excerpts(from_start=True)`` cuts them), if it has MIN_WORDS."""
     pieces = chunks(record["text"])
-    i, words = 0, 0
-    while i < len(pieces) and words < TARGET_WORDS:  # round 1's run, as excerpts(from_start=True) took it
-        n = len(pieces[i].split())
-        if i and words + n > MAX_WORDS:
-            break
-        words += n
-        i += 1
-    start, run, words = i, [], 0
-    while i < len(pieces) and words < TARGET_WORDS:
-        n = len(pieces[i].split())
-        if run and words + n > MAX_WORDS:
-            break
-        run.append(pieces[i])
-        words += n
-        i += 1
-    return (start + 1, "\n\n".join(run)) if words >= MIN_WORDS else None
+    i = 0
+    for run_number in range(taken + 1):
+        start, run, words = i, [], 0
+        while i < len(pieces) and words < TARGET_WORDS:
+            n = len(pieces[i].split())
+            if run and words + n > MAX_WORDS:
+                break
+            run.append(pieces[i])
+            words += n
+            i += 1
+        if run_number == taken:
+            return (start + 1, "\n\n".join(run)) if words >= MIN_WORDS else None
+    return None
 
 
-def select_round_2() -> int:
-    """Write the second round's batch files (``rt-PREFIX-rN.txt``); never overwrites."""
-    existing = sorted(SOURCE_DIR.glob("rt-*-r2-*.txt"))
+def select_round(number: int) -> int:
+    """Write a later round's batch files (``rt-PREFIX-rN-BB.txt``); never overwrites."""
+    existing = sorted(SOURCE_DIR.glob(f"rt-*-r{number}-*.txt"))
     if existing:
-        print(f"round 2 batch files exist already ({len(existing)}); select writes them once", file=sys.stderr)
+        print(f"round {number} batch files exist already ({len(existing)}); select writes them once", file=sys.stderr)
         return 1
-    used, numbers = _existing_documents()
-    rng = random.Random(20261202)
+    taken, numbers = _existing_documents()
+    rng = random.Random(20261200 + number)
     by_prefix: dict[str, list[str]] = {}
-    for source, prefix, topic, register, quota, take in PLAN_2:
+    for source, prefix, topic, register, quota, take in ROUNDS[number]:
         records = [json.loads(line) for line in (POOL / f"{source}.jsonl").open(encoding="utf-8")]
-        seen = used.get(source, set())
-        records = [r for r in records if (r["id"] in seen) == (take == "next")]
+        records = [r for r in records if (taken[(source, r["id"])] > 0) == (take == "next")]
         if source == "us_presidential_speeches":
-            records = balanced(records, quota, rng, source, eras=ERAS_2)
+            records = balanced(records, quota, rng, source, eras=ERAS[number])
         else:
             records = interleaved(records, rng)
-        n, number = 0, numbers.get(f"rt-{prefix}", 0)
+        n, doc_number = 0, numbers.get(f"rt-{prefix}", 0)
         for record in records:
             if n >= quota:
                 break
             if take == "next":
-                found = following_excerpt(record)
+                found = following_excerpt(record, taken[(source, record["id"])])
                 picked = [found] if found else []
             else:
                 picked = excerpts(record, rng, 1, from_start=False)
             for part, text in picked:
                 n += 1
-                number += 1
+                doc_number += 1
                 reg = register or ("interview" if record.get("genre") == "interview" else "wire-report")
-                header = (f"=== id=rt-{prefix}-{number:04d} topic={topic} register={reg} "
+                header = (f"=== id=rt-{prefix}-{doc_number:04d} topic={topic} register={reg} "
                           f"side={side_of(record)} source={source} record={record['id']} "
                           f"licence={LICENCES[source]} part={part}")
                 by_prefix.setdefault(prefix, []).append(f"{header}\n{text}\n")
         print(f"{source}: {n} excerpts")
     for prefix, items in by_prefix.items():
         for b in range(0, len(items), BATCH_SIZE):
-            path = SOURCE_DIR / f"rt-{prefix}-r2-{b // BATCH_SIZE + 1:02d}.txt"
+            path = SOURCE_DIR / f"rt-{prefix}-r{number}-{b // BATCH_SIZE + 1:02d}.txt"
             path.write_text("\n".join(items[b:b + BATCH_SIZE]), encoding="utf-8")
             print(f"wrote {path.relative_to(ROOT)}: {len(items[b:b + BATCH_SIZE])} documents")
     return 0
@@ -605,8 +613,8 @@ def licences() -> int:
 
 def main(argv: list[str]) -> int:
     try:
-        if argv == ["select", "--round", "2"]:
-            return select_round_2()
+        if argv[:2] == ["select", "--round"] and len(argv) == 3 and argv[2] in {str(n) for n in ROUNDS}:
+            return select_round(int(argv[2]))
         if argv == ["select"]:
             return select()
         if argv[:1] == ["apply"] and len(argv) == 2:
