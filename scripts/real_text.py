@@ -22,10 +22,12 @@ document; ``#N`` picks the N-th occurrence where the words occur more than once.
     python scripts/real_text.py select --round N       # round N (2, 3) from records and paragraphs not used
     python scripts/real_text.py apply BATCH.spans       # annotate training_data/source/BATCH.txt
     python scripts/real_text.py plain BATCH [DIR]       # the batch's text without markup (for blind review)
+    python scripts/real_text.py export BATCH            # the batch's markup as a span list (to revise, then apply)
     python scripts/real_text.py check SPANS [BATCH]     # validate a span list without applying it
     python scripts/real_text.py agree SECOND.spans      # agreement of a blind second annotation with the corpus
     python scripts/real_text.py diff SECOND.spans       # the sentences where the two annotations disagree
     python scripts/real_text.py licences                # write training_data/LICENSES.md
+    python scripts/real_text.py sources                 # the datasheet's table of real documents per source
 """
 
 from __future__ import annotations
@@ -485,6 +487,29 @@ def _corpus_annotations() -> dict[str, tuple[str, list[tuple[int, int, list[str]
     return docs
 
 
+def export(batch_name: str) -> int:
+    """Print a batch's current markup as a span list, which ``apply`` turns back into the same markup."""
+    batch = SOURCE_DIR / f"{batch_name}.txt"
+    annotations = _corpus_annotations()
+    for _, doc_id, _ in read_batch(batch):
+        text, spans = annotations[doc_id]
+        grouped: dict[tuple[int, int], list[str]] = {}
+        for start, end, ids in spans:
+            grouped.setdefault((start, end), []).extend(t for t in ids if t not in grouped.get((start, end), []))
+        print(f"## {doc_id}")
+        if not grouped:
+            print("(none)")
+        for (start, end), ids in sorted(grouped.items()):
+            words = text[start:end]
+            hits = [m.start() for m in re.finditer(re.escape(words), text)]
+            if start not in hits:  # an occurrence ``#N`` cannot reach (it overlaps an earlier one)
+                raise DataError(f"{doc_id}: the span {words!r} at {start} cannot be written as a span list line")
+            suffix = f" #{hits.index(start) + 1}" if len(hits) > 1 else ""
+            print(f"{','.join(ids)}: {words}{suffix}")
+        print()
+    return 0
+
+
 def diff(second: Path) -> int:
     """Print every sentence where the corpus and a second annotation disagree."""
     docs = _corpus_annotations()
@@ -542,6 +567,39 @@ def agreement(a: list[set[str]], b: list[set[str]]) -> dict:
         per[t] = {"first": fa, "second": fb, "f1": round(2 * tp / (fa + fb), 3) if fa + fb else None}
     return {"sentences": n, "any_first": sum(pa), "any_second": sum(pb),
             "any_kappa": round(kappa, 3), "per_technique": per}
+
+
+def sources() -> int:
+    """Print the datasheet's table of the real documents per source, from the built corpus."""
+    data = ROOT / "training_data"
+    rows: dict[str, Counter] = {}
+    sides: dict[str, Counter] = {}
+    for split in ("train", "heldout"):
+        for line in (data / f"{split}.jsonl").open(encoding="utf-8"):
+            record = json.loads(line)
+            if not record["id"].startswith("rt-"):
+                continue
+            spans = [(s["start"], s["end"], [s["technique"]]) for s in record.get("spans", [])]
+            labels = sentence_labels(record["text"], spans)
+            row = rows.setdefault(record["source"], Counter())
+            row["excerpts"] += 1
+            row["held out"] += split == "heldout"
+            row["sentences"] += len(labels)
+            row["with a technique"] += sum(1 for x in labels if x)
+            sides.setdefault(record["source"], Counter())[record["side"]] += 1
+    print("| source | licence | excerpts | held out | sentences | with a technique | sides |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    total: Counter = Counter()
+    for source, row in sorted(rows.items(), key=lambda kv: -kv[1]["excerpts"]):
+        total.update(row)
+        side_text = ", ".join(f"{k} {v}" for k, v in sorted(sides[source].items()))
+        share = row["with a technique"] / max(row["sentences"], 1)
+        print(f"| `{source}` | `{LICENCES[source]}` | {row['excerpts']} | {row['held out']} | {row['sentences']} "
+              f"| {row['with a technique']} ({share:.1%}) | {side_text} |")
+    share = total["with a technique"] / max(total["sentences"], 1)
+    print(f"| **all real** | | {total['excerpts']} | {total['held out']} | {total['sentences']} "
+          f"| {total['with a technique']} ({share:.1%}) | |")
+    return 0
 
 
 LICENCE_NAMES = {
@@ -623,6 +681,10 @@ def main(argv: list[str]) -> int:
             return plain(argv[1], Path(argv[2]) if len(argv) == 3 else Path("."))
         if argv[:1] == ["check"] and len(argv) in (2, 3):
             return check(Path(argv[1]), Path(argv[2]) if len(argv) == 3 else None)
+        if argv[:1] == ["export"] and len(argv) == 2:
+            return export(argv[1])
+        if argv == ["sources"]:
+            return sources()
         if argv[:1] == ["licences"]:
             return licences()
         if argv[:1] == ["diff"] and len(argv) == 2:
