@@ -279,7 +279,9 @@ def select_round(number: int) -> int:
 
 def interleaved(records: list[dict], rng: random.Random) -> list[dict]:
     """The records shuffled, then the sides taken in turn (left, right, ..., and one of any other side
-    after every five), so that any first ``n`` of them are balanced however many excerpts fail."""
+    after every five), so that the first ``n`` of them are balanced.  A record whose excerpt comes
+    out too short is skipped and not replaced from its side, so the excerpts taken can drift apart
+    by side (``sources`` counts them)."""
     records = sorted(records, key=lambda r: r["id"])
     rng.shuffle(records)
     queues: dict[str, list[dict]] = {}
@@ -439,7 +441,8 @@ def apply(spans_path: Path) -> int:
         out.append(f"{header}\n{''.join(marked)}\n")
     batch.write_text("\n".join(out), encoding="utf-8")
     n = sum(len(v) for v in spans.values())
-    print(f"{batch.relative_to(ROOT)}: {len(docs)} documents, {n} spans")
+    shown = batch.relative_to(ROOT) if batch.is_relative_to(ROOT) else batch
+    print(f"{shown}: {len(docs)} documents, {n} spans")
     return 0
 
 
@@ -494,8 +497,9 @@ def export(batch_name: str) -> int:
     for _, doc_id, _ in read_batch(batch):
         text, spans = annotations[doc_id]
         grouped: dict[tuple[int, int], list[str]] = {}
-        for start, end, ids in spans:
-            grouped.setdefault((start, end), []).extend(t for t in ids if t not in grouped.get((start, end), []))
+        for start, end, ids in spans:  # the markup gives one span per id; a line carries them all
+            bucket = grouped.setdefault((start, end), [])
+            bucket.extend(t for t in ids if t not in bucket)
         print(f"## {doc_id}")
         if not grouped:
             print("(none)")

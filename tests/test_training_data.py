@@ -26,6 +26,35 @@ def _load_markup_tool():
     return module
 
 
+def _load_real_text_tool():
+    spec = importlib.util.spec_from_file_location("real_text", DATA.parent / "scripts" / "real_text.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_an_exported_span_list_applies_back_to_the_same_markup(tmp_path, monkeypatch, capsys):
+    # The consistency review revises labels through export -> edit -> apply, never by hand: the
+    # round trip must give back the markup exactly, with repeated words (#N) and shared spans.
+    tool = _load_real_text_tool()
+    monkeypatch.setattr(tool, "SOURCE_DIR", tmp_path)
+    header = "=== id=rt-xx-{:04d} topic=t register=r side=none source=s record={} licence=CC-BY-2.5 part=1"
+    original = (f"{header.format(1, 'a')}\nThey slammed the plan. They {{{{repetition,loaded_language|slammed}}}} "
+                "it again, said {{name_calling,loaded_language|the radical mob}}.\n\n"
+                f"{header.format(2, 'b')}\nA plain report of a council vote.\n")
+    batch = tmp_path / "rt-xx-01.txt"
+    batch.write_text(original, encoding="utf-8")
+    assert tool.export("rt-xx-01") == 0
+    spans = capsys.readouterr().out
+    assert "repetition,loaded_language: slammed #2" in spans and "(none)" in spans
+    (tmp_path / "rt-xx-01.spans").write_text(spans, encoding="utf-8")
+    assert tool.plain("rt-xx-01", tmp_path / "plain") == 0
+    batch.write_text((tmp_path / "plain" / "rt-xx-01.txt").read_text("utf-8"), encoding="utf-8")
+    assert "{{" not in batch.read_text("utf-8")
+    assert tool.apply(tmp_path / "rt-xx-01.spans") == 0
+    assert batch.read_text("utf-8") == original
+
+
 @pytest.fixture(scope="module")
 def records() -> dict[str, list[dict]]:
     return {split: [json.loads(line) for line in (DATA / f"{split}.jsonl").read_text("utf-8").splitlines()]
