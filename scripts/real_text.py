@@ -19,7 +19,7 @@ Each line is comma-separated technique ids, a colon, and the exact words as they
 document; ``#N`` picks the N-th occurrence where the words occur more than once.
 
     python scripts/real_text.py select                 # write the batch files (once; never overwrites)
-    python scripts/real_text.py select --round N       # round N (2, 3) from records and paragraphs not used
+    python scripts/real_text.py select --round N       # round N (2-4) from records and paragraphs not used
     python scripts/real_text.py apply BATCH.spans       # annotate training_data/source/BATCH.txt
     python scripts/real_text.py plain BATCH [DIR]       # the batch's text without markup (for blind review)
     python scripts/real_text.py export BATCH            # the batch's markup as a span list (to revise, then apply)
@@ -195,11 +195,20 @@ ROUNDS = {
         ("us_presidential_speeches", "ps", "us-politics", "speech", 60, "new"),
         ("uk_scot_covid_briefing_statements", "cv", "public-health", "briefing", 20, "new"),
         ("gutenberg_political_pamphlets", "gp", "historical", "pamphlet", 30, "new")],
+    4: [("uk_hansard_pm_contributions", "pm", "uk-politics", "parliamentary-debate", 90, "new"),
+        ("uk_hansard_handeset", "hd", "uk-politics", "parliamentary-debate", 75, "new"),
+        ("us_presidential_speeches", "ps", "us-politics", "speech", 34, "new"),
+        ("gutenberg_political_pamphlets", "gp", "historical", "pamphlet", 40, "new"),
+        ("uk_scot_covid_briefing_statements", "cv", "public-health", "briefing", 24, "new"),
+        ("us_congress_press_releases", "pr", "us-politics", "press-release", 30, "next"),
+        ("wikinews_2019_2020", "wn", "world-news", None, 30, "next")],
 }
 ERAS = {2: {("1977-2020", "left"): 20, ("1977-2020", "right"): 20, ("1913-1976", "left"): 6,
             ("1913-1976", "right"): 6, ("1789-1912", "none"): 8},
         3: {("1977-2020", "left"): 18, ("1977-2020", "right"): 18, ("1913-1976", "left"): 8,
-            ("1913-1976", "right"): 8, ("1789-1912", "none"): 8}}
+            ("1913-1976", "right"): 8, ("1789-1912", "none"): 8},
+        # Round 4: the modern speeches are all used; the rest of the middle era and older ones.
+        4: {("1913-1976", "left"): 12, ("1913-1976", "right"): 12, ("1789-1912", "none"): 10}}
 
 
 def _existing_documents() -> tuple[Counter, dict[str, int]]:
