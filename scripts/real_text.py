@@ -49,6 +49,20 @@ from detector.taxonomy import TECHNIQUE_IDS, is_technique  # noqa: E402
 
 POOL = ROOT.parent / "shared" / "data" / "open-text"
 SOURCE_DIR = ROOT / "training_data" / "source"
+# Annotated batches measured and kept out of training (training_data/DATASHEET.md says why); every
+# command but the corpus build reads them as it reads source/.
+HELD_BACK_DIR = ROOT / "training_data" / "held_back"
+
+
+def _all_batches() -> list[Path]:
+    """Every real-text batch file, in source/ and held_back/."""
+    return sorted([*SOURCE_DIR.glob("rt-*.txt"), *HELD_BACK_DIR.glob("rt-*.txt")])
+
+
+def _batch_path(name: str) -> Path:
+    """The batch file called ``name`` (without ``.txt``), in source/ or else held_back/."""
+    held = HELD_BACK_DIR / f"{name}.txt"
+    return held if held.is_file() and not (SOURCE_DIR / f"{name}.txt").is_file() else SOURCE_DIR / f"{name}.txt"
 HEADER = re.compile(r"^=== (.*)$")
 
 # Short licence codes for headers; the full terms and attribution lines are in training_data/LICENSES.md.
@@ -143,7 +157,7 @@ def excerpts(record: dict, rng: random.Random, limit: int, from_start: bool) -> 
 
 
 def select() -> int:
-    existing = sorted(SOURCE_DIR.glob("rt-*.txt"))
+    existing = _all_batches()
     if existing:
         print(f"batch files exist already ({len(existing)}); select writes them once", file=sys.stderr)
         return 1
@@ -216,7 +230,7 @@ def _existing_documents() -> tuple[Counter, dict[str, int]]:
     over every rt-* batch."""
     taken: Counter = Counter()
     numbers: dict[str, int] = {}
-    for path in SOURCE_DIR.glob("rt-*.txt"):
+    for path in _all_batches():
         for header, doc_id, _ in read_batch(path):
             fields = dict(kv.split("=", 1) for kv in header[4:].split() if "=" in kv)
             taken[(fields["source"], fields["record"])] += 1
@@ -246,7 +260,7 @@ def following_excerpt(record: dict, taken: int) -> tuple[int, str] | None:
 
 def select_round(number: int) -> int:
     """Write a later round's batch files (``rt-PREFIX-rN-BB.txt``); never overwrites."""
-    existing = sorted(SOURCE_DIR.glob(f"rt-*-r{number}-*.txt"))
+    existing = [p for p in _all_batches() if re.fullmatch(rf"rt-.*-r{number}-\d+\.txt", p.name)]
     if existing:
         print(f"round {number} batch files exist already ({len(existing)}); select writes them once", file=sys.stderr)
         return 1
@@ -428,7 +442,7 @@ def read_spans(path: Path, texts: dict[str, str]) -> tuple[dict[str, list[tuple[
 
 
 def apply(spans_path: Path) -> int:
-    batch = SOURCE_DIR / (spans_path.name.split(".")[0] + ".txt")
+    batch = _batch_path(spans_path.name.split(".")[0])
     docs = read_batch(batch)
     texts = {doc_id: text for _, doc_id, text in docs}
     spans, errors = read_spans(spans_path, texts)
@@ -456,7 +470,7 @@ def apply(spans_path: Path) -> int:
 
 
 def plain(batch_name: str, out_dir: Path) -> int:
-    batch = SOURCE_DIR / f"{batch_name}.txt"
+    batch = _batch_path(batch_name)
     docs = read_batch(batch)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / batch.name).write_text("\n".join(f"{h}\n{t}\n" for h, _, t in docs), encoding="utf-8")
@@ -470,7 +484,7 @@ def sentence_labels(text: str, spans: list[tuple[int, int, list[str]]]) -> list[
 
 def check(spans_path: Path, batch: Path | None = None) -> int:
     """Validate a span list against its batch file (default: the batch the span list is named for)."""
-    batch = batch or SOURCE_DIR / (spans_path.name.split(".")[0] + ".txt")
+    batch = batch or _batch_path(spans_path.name.split(".")[0])
     texts = {doc_id: text for _, doc_id, text in read_batch(batch)}
     spans, errors = read_spans(spans_path, texts)
     missing = [d for d in texts if d not in spans]
@@ -485,7 +499,7 @@ def check(spans_path: Path, batch: Path | None = None) -> int:
 def _corpus_annotations() -> dict[str, tuple[str, list[tuple[int, int, list[str]]]]]:
     """The first annotation of every real document: plain text and spans, by document id."""
     docs: dict[str, tuple[str, list[tuple[int, int, list[str]]]]] = {}
-    for path in sorted(SOURCE_DIR.glob("rt-*.txt")):
+    for path in _all_batches():
         header, body = None, []
         for line in path.read_text(encoding="utf-8").splitlines() + ["=== id=__end__"]:
             if HEADER.match(line):
@@ -501,7 +515,7 @@ def _corpus_annotations() -> dict[str, tuple[str, list[tuple[int, int, list[str]
 
 def export(batch_name: str) -> int:
     """Print a batch's current markup as a span list, which ``apply`` turns back into the same markup."""
-    batch = SOURCE_DIR / f"{batch_name}.txt"
+    batch = _batch_path(batch_name)
     annotations = _corpus_annotations()
     for _, doc_id, _ in read_batch(batch):
         text, spans = annotations[doc_id]
@@ -643,7 +657,7 @@ ATTRIBUTION = {
 def licences() -> int:
     """Write ``training_data/LICENSES.md``: every real source, its licence and attribution lines."""
     used: dict[str, list[tuple[str, str, str]]] = {}
-    for path in sorted(SOURCE_DIR.glob("rt-*.txt")):
+    for path in _all_batches():
         for header, doc_id, _ in read_batch(path):
             fields = dict(kv.split("=", 1) for kv in header[4:].split() if "=" in kv)
             used.setdefault(fields["source"], []).append((doc_id, fields["record"], fields["licence"]))
@@ -653,7 +667,8 @@ def licences() -> int:
             record = json.loads(line)
             records[record["id"]] = record
     out = ["# Licences of the real text in this corpus", "",
-           "The documents whose ids begin with `rt-` are excerpts of real, openly licensed text, kept exactly",
+           "The documents whose ids begin with `rt-` (in `source/`, and the batches in `held_back/` that",
+           "training leaves out) are excerpts of real, openly licensed text, kept exactly",
            "as published; their header names the source file (`source=`), the record (`record=`), the licence",
            "(`licence=`) and which excerpt of the record it is (`part=`). Changes made: excerpted at paragraph",
            "(or sentence) boundaries and annotated with technique spans; the words are unchanged. Each part",

@@ -38,6 +38,7 @@ def test_an_exported_span_list_applies_back_to_the_same_markup(tmp_path, monkeyp
     # round trip must give back the markup exactly, with repeated words (#N) and shared spans.
     tool = _load_real_text_tool()
     monkeypatch.setattr(tool, "SOURCE_DIR", tmp_path)
+    monkeypatch.setattr(tool, "HELD_BACK_DIR", tmp_path / "held_back")
     header = "=== id=rt-xx-{:04d} topic=t register=r side=none source=s record={} licence=CC-BY-2.5 part=1"
     original = (f"{header.format(1, 'a')}\nThey slammed the plan. They {{{{repetition,loaded_language|slammed}}}} "
                 "it again, said {{name_calling,loaded_language|the radical mob}}.\n\n"
