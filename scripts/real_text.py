@@ -63,6 +63,8 @@ def _batch_path(name: str) -> Path:
     """The batch file called ``name`` (without ``.txt``), in source/ or else held_back/."""
     held = HELD_BACK_DIR / f"{name}.txt"
     return held if held.is_file() and not (SOURCE_DIR / f"{name}.txt").is_file() else SOURCE_DIR / f"{name}.txt"
+
+
 HEADER = re.compile(r"^=== (.*)$")
 
 # Short licence codes for headers; the full terms and attribution lines are in training_data/LICENSES.md.
