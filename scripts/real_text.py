@@ -131,6 +131,20 @@ def chunks(text: str) -> list[str]:
     return out
 
 
+def _run(pieces: list[str], start: int, used: set[int] | frozenset[int] = frozenset()) -> tuple[list[int], int]:
+    """The paragraphs from ``start`` that make one excerpt (indices, words): up to TARGET_WORDS,
+    never past MAX_WORDS after the first, stopping at a paragraph in ``used``."""
+    run, words, i = [], 0, start
+    while i < len(pieces) and i not in used and words < TARGET_WORDS:
+        n = len(pieces[i].split())
+        if run and words + n > MAX_WORDS:
+            break
+        run.append(i)
+        words += n
+        i += 1
+    return run, words
+
+
 def excerpts(record: dict, rng: random.Random, limit: int, from_start: bool) -> list[tuple[int, str]]:
     """Up to ``limit`` excerpts of whole paragraphs, each at least MIN_WORDS words, as (part, text)."""
     pieces = chunks(record["text"])
@@ -142,14 +156,7 @@ def excerpts(record: dict, rng: random.Random, limit: int, from_start: bool) -> 
     for start in starts:
         if len(found) >= limit:
             break
-        run, words, i = [], 0, start
-        while i < len(pieces) and i not in used and words < TARGET_WORDS:
-            n = len(pieces[i].split())
-            if run and words + n > MAX_WORDS:
-                break
-            run.append(i)
-            words += n
-            i += 1
+        run, words = _run(pieces, start, used)
         if words >= MIN_WORDS:
             used.update(run)
             found.append((start + 1, "\n\n".join(pieces[j] for j in run)))
@@ -191,33 +198,23 @@ def select() -> int:
     return 0
 
 
-# Later rounds: (source, id prefix, topic, register, how many excerpts, what to take).  "new" takes
-# records no earlier round used; "next" takes, from the news records earlier rounds did use, the run
-# of paragraphs that follows the last excerpt taken from them (round 1 began at the top).
+# Later rounds: (source, how many excerpts, what to take); the id prefix, topic and register of a
+# source are round 1's (``PLAN``).  "new" takes records no earlier round used; "next" takes, from the
+# news records earlier rounds did use, the run of paragraphs that follows the last excerpt taken
+# from them (round 1 began at the top).
 ROUNDS = {
-    2: [("wikinews_2019_2020", "wn", "world-news", None, 150, "next"),
-        ("us_congress_press_releases", "pr", "us-politics", "press-release", 90, "next"),
-        ("us_statements_of_administration_policy", "sap", "us-politics", "policy-statement", 70, "new"),
-        ("uk_hansard_pm_contributions", "pm", "uk-politics", "parliamentary-debate", 90, "new"),
-        ("uk_hansard_handeset", "hd", "uk-politics", "parliamentary-debate", 60, "new"),
-        ("us_presidential_speeches", "ps", "us-politics", "speech", 60, "new"),
-        ("uk_scot_covid_briefing_statements", "cv", "public-health", "briefing", 20, "new"),
-        ("gutenberg_political_pamphlets", "gp", "historical", "pamphlet", 30, "new")],
-    3: [("us_congress_press_releases", "pr", "us-politics", "press-release", 120, "next"),
-        ("wikinews_2019_2020", "wn", "world-news", None, 75, "next"),
-        ("us_statements_of_administration_policy", "sap", "us-politics", "policy-statement", 24, "new"),
-        ("uk_hansard_pm_contributions", "pm", "uk-politics", "parliamentary-debate", 75, "new"),
-        ("uk_hansard_handeset", "hd", "uk-politics", "parliamentary-debate", 60, "new"),
-        ("us_presidential_speeches", "ps", "us-politics", "speech", 60, "new"),
-        ("uk_scot_covid_briefing_statements", "cv", "public-health", "briefing", 20, "new"),
-        ("gutenberg_political_pamphlets", "gp", "historical", "pamphlet", 30, "new")],
-    4: [("uk_hansard_pm_contributions", "pm", "uk-politics", "parliamentary-debate", 90, "new"),
-        ("uk_hansard_handeset", "hd", "uk-politics", "parliamentary-debate", 75, "new"),
-        ("us_presidential_speeches", "ps", "us-politics", "speech", 34, "new"),
-        ("gutenberg_political_pamphlets", "gp", "historical", "pamphlet", 40, "new"),
-        ("uk_scot_covid_briefing_statements", "cv", "public-health", "briefing", 24, "new"),
-        ("us_congress_press_releases", "pr", "us-politics", "press-release", 30, "next"),
-        ("wikinews_2019_2020", "wn", "world-news", None, 30, "next")],
+    2: [("wikinews_2019_2020", 150, "next"), ("us_congress_press_releases", 90, "next"),
+        ("us_statements_of_administration_policy", 70, "new"), ("uk_hansard_pm_contributions", 90, "new"),
+        ("uk_hansard_handeset", 60, "new"), ("us_presidential_speeches", 60, "new"),
+        ("uk_scot_covid_briefing_statements", 20, "new"), ("gutenberg_political_pamphlets", 30, "new")],
+    3: [("us_congress_press_releases", 120, "next"), ("wikinews_2019_2020", 75, "next"),
+        ("us_statements_of_administration_policy", 24, "new"), ("uk_hansard_pm_contributions", 75, "new"),
+        ("uk_hansard_handeset", 60, "new"), ("us_presidential_speeches", 60, "new"),
+        ("uk_scot_covid_briefing_statements", 20, "new"), ("gutenberg_political_pamphlets", 30, "new")],
+    4: [("uk_hansard_pm_contributions", 90, "new"), ("uk_hansard_handeset", 75, "new"),
+        ("us_presidential_speeches", 34, "new"), ("gutenberg_political_pamphlets", 40, "new"),
+        ("uk_scot_covid_briefing_statements", 24, "new"), ("us_congress_press_releases", 30, "next"),
+        ("wikinews_2019_2020", 30, "next")],
 }
 ERAS = {2: {("1977-2020", "left"): 20, ("1977-2020", "right"): 20, ("1913-1976", "left"): 6,
             ("1913-1976", "right"): 6, ("1789-1912", "none"): 8},
@@ -234,7 +231,7 @@ def _existing_documents() -> tuple[Counter, dict[str, int]]:
     numbers: dict[str, int] = {}
     for path in _all_batches():
         for header, doc_id, _ in read_batch(path):
-            fields = dict(kv.split("=", 1) for kv in header[4:].split() if "=" in kv)
+            fields = header_fields(header)
             taken[(fields["source"], fields["record"])] += 1
             prefix, number = doc_id.rsplit("-", 1)
             numbers[prefix] = max(numbers.get(prefix, 0), int(number))
@@ -245,19 +242,11 @@ def following_excerpt(record: dict, taken: int) -> tuple[int, str] | None:
     """The run of whole paragraphs after the first ``taken`` runs from the start (as
     ``excerpts(from_start=True)`` cuts them), if it has MIN_WORDS."""
     pieces = chunks(record["text"])
-    i = 0
-    for run_number in range(taken + 1):
-        start, run, words = i, [], 0
-        while i < len(pieces) and words < TARGET_WORDS:
-            n = len(pieces[i].split())
-            if run and words + n > MAX_WORDS:
-                break
-            run.append(pieces[i])
-            words += n
-            i += 1
-        if run_number == taken:
-            return (start + 1, "\n\n".join(run)) if words >= MIN_WORDS else None
-    return None
+    start = 0
+    for _ in range(taken):  # skip the runs the earlier rounds took
+        start += len(_run(pieces, start)[0])
+    run, words = _run(pieces, start)
+    return (start + 1, "\n\n".join(pieces[j] for j in run)) if words >= MIN_WORDS else None
 
 
 def select_round(number: int) -> int:
@@ -269,7 +258,9 @@ def select_round(number: int) -> int:
     taken, numbers = _existing_documents()
     rng = random.Random(20261200 + number)
     by_prefix: dict[str, list[str]] = {}
-    for source, prefix, topic, register, quota, take in ROUNDS[number]:
+    kinds = {source: (prefix, topic, register) for source, prefix, topic, register, _, _ in PLAN}
+    for source, quota, take in ROUNDS[number]:
+        prefix, topic, register = kinds[source]
         records = [json.loads(line) for line in (POOL / f"{source}.jsonl").open(encoding="utf-8")]
         records = [r for r in records if (taken[(source, r["id"])] > 0) == (take == "next")]
         if source == "us_presidential_speeches":
@@ -355,16 +346,22 @@ def balanced(records: list[dict], quota: int, rng: random.Random, source: str,
 
 # ---- span lists --------------------------------------------------------------------------------
 
-def read_batch(path: Path) -> list[tuple[str, str, str]]:
-    """(header line, document id, plain text) for each document of a batch file (markup removed)."""
-    docs: list[tuple[str, str, str]] = []
+def header_fields(header: str) -> dict[str, str]:
+    """The ``key=value`` fields of a document's ``=== ...`` header line."""
+    return dict(kv.split("=", 1) for kv in header[4:].split() if "=" in kv)
+
+
+def read_labelled_batch(path: Path) -> list[tuple[str, str, str, list[tuple[int, int, list[str]]]]]:
+    """(header line, document id, plain text, spans) for each document of a batch file; a span
+    is (start, end, [technique]) in the plain text, one per technique of a marker."""
+    docs: list[tuple[str, str, str, list[tuple[int, int, list[str]]]]] = []
     header, body = None, []
 
     def finish() -> None:
         if header is not None:
-            text, _ = parse_markup("\n".join(line.rstrip() for line in body).strip("\n"), path.name)
-            doc_id = dict(kv.split("=", 1) for kv in header[4:].split() if "=" in kv)["id"]
-            docs.append((header, doc_id, text))
+            text, labelled = parse_markup("\n".join(line.rstrip() for line in body).strip("\n"), path.name)
+            docs.append((header, header_fields(header)["id"], text,
+                         [(x.start, x.end, [x.technique]) for x in labelled]))
 
     for line in path.read_text(encoding="utf-8").splitlines():
         if HEADER.match(line):
@@ -374,6 +371,11 @@ def read_batch(path: Path) -> list[tuple[str, str, str]]:
             body.append(line)
     finish()
     return docs
+
+
+def read_batch(path: Path) -> list[tuple[str, str, str]]:
+    """(header line, document id, plain text) for each document of a batch file (markup removed)."""
+    return [(header, doc_id, text) for header, doc_id, text, _ in read_labelled_batch(path)]
 
 
 def read_spans(path: Path, texts: dict[str, str]) -> tuple[dict[str, list[tuple[int, int, list[str]]]], list[str]]:
@@ -500,27 +502,12 @@ def check(spans_path: Path, batch: Path | None = None) -> int:
 
 def _corpus_annotations() -> dict[str, tuple[str, list[tuple[int, int, list[str]]]]]:
     """The first annotation of every real document: plain text and spans, by document id."""
-    docs: dict[str, tuple[str, list[tuple[int, int, list[str]]]]] = {}
-    for path in _all_batches():
-        header, body = None, []
-        for line in path.read_text(encoding="utf-8").splitlines() + ["=== id=__end__"]:
-            if HEADER.match(line):
-                if header is not None:
-                    text, labelled = parse_markup("\n".join(body).strip("\n"), path.name)
-                    docs[header] = (text, [(s.start, s.end, [s.technique]) for s in labelled])
-                header = dict(kv.split("=", 1) for kv in line[4:].split() if "=" in kv)["id"]
-                body = []
-            else:
-                body.append(line)
-    return docs
+    return {doc_id: (text, spans) for path in _all_batches() for _, doc_id, text, spans in read_labelled_batch(path)}
 
 
 def export(batch_name: str) -> int:
     """Print a batch's current markup as a span list, which ``apply`` turns back into the same markup."""
-    batch = _batch_path(batch_name)
-    annotations = _corpus_annotations()
-    for _, doc_id, _ in read_batch(batch):
-        text, spans = annotations[doc_id]
+    for _, doc_id, text, spans in read_labelled_batch(_batch_path(batch_name)):
         grouped: dict[tuple[int, int], list[str]] = {}
         for start, end, ids in spans:  # the markup gives one span per id; a line carries them all
             bucket = grouped.setdefault((start, end), [])
@@ -661,7 +648,7 @@ def licences() -> int:
     used: dict[str, list[tuple[str, str, str]]] = {}
     for path in _all_batches():
         for header, doc_id, _ in read_batch(path):
-            fields = dict(kv.split("=", 1) for kv in header[4:].split() if "=" in kv)
+            fields = header_fields(header)
             used.setdefault(fields["source"], []).append((doc_id, fields["record"], fields["licence"]))
     records: dict[str, dict] = {}
     for source in used:
