@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from .tokens import WordPiece, piece_ids, wordpiece
+from .tokens import WordPiece, blank_side_names, piece_ids, wordpiece
 
 
 @lru_cache(maxsize=1)
@@ -63,11 +63,11 @@ def token_weights(weighting: str = "mean") -> np.ndarray:
     return (SIF_A / (SIF_A + share)).astype(np.float32)
 
 
-def _weight_matrix(texts: Sequence[str], weights: np.ndarray) -> sparse.csr_matrix:
+def _weight_matrix(texts: Sequence[str], weights: np.ndarray, ignore_sides: bool) -> sparse.csr_matrix:
     """Rows of token weights (sentences x vocabulary), normalised to sum to one per row."""
     vectors = _resources()[1]
     indptr, indices = [0], []
-    for pieces in piece_ids(texts):
+    for pieces in piece_ids(texts, ignore_sides):
         indices.extend(pieces)
         indptr.append(len(indices))
     ids = np.asarray(indices, dtype=np.int64)
@@ -77,10 +77,11 @@ def _weight_matrix(texts: Sequence[str], weights: np.ndarray) -> sparse.csr_matr
     return sparse.diags(1.0 / np.maximum(totals, 1e-12)) @ matrix
 
 
-def sentence_vectors(texts: Sequence[str], weighting: str = "mean") -> np.ndarray:
-    """Unit-length weighted mean token vectors, one row per text (zeros for a text without tokens)."""
+def sentence_vectors(texts: Sequence[str], weighting: str = "mean", ignore_sides: bool = False) -> np.ndarray:
+    """Unit-length weighted mean token vectors, one row per text (zeros for a text without tokens);
+    with ``ignore_sides``, of the texts with their side names blanked (``tokens.blank_side_names``)."""
     vectors = _resources()[1]
-    matrix = _weight_matrix(texts, token_weights(weighting))
+    matrix = _weight_matrix(texts, token_weights(weighting), ignore_sides)
     # Only the rows of the tokens present are read and widened to float32; the columns are
     # renumbered in place, so every product term is the one the whole table would give.
     used = np.unique(matrix.indices)
@@ -92,11 +93,12 @@ def sentence_vectors(texts: Sequence[str], weighting: str = "mean") -> np.ndarra
 
 
 def token_spans_and_vectors(
-    text: str, weighting: str = "mean"
+    text: str, weighting: str = "mean", ignore_sides: bool = False
 ) -> tuple[list[tuple[int, int]], np.ndarray, np.ndarray]:
-    """For every token of ``text``: its character span, its vector and its weight in the mean."""
+    """For every token of ``text``: its character span, its vector and its weight in the mean
+    (``ignore_sides``: the tokens of the text with its side names blanked, at the same offsets)."""
     tokenizer, vectors = _resources()
-    pairs = tokenizer.ids_with_spans(text)
+    pairs = tokenizer.ids_with_spans(blank_side_names(text) if ignore_sides else text)
     ids = [i for i, _ in pairs]
     return [span for _, span in pairs], _rows(vectors, np.asarray(ids, dtype=np.int64)), token_weights(weighting)[ids]
 
@@ -106,12 +108,12 @@ def dimensions() -> int:
     return int(_resources()[1].shape[1])
 
 
-def embed(texts: Sequence[str], weighting: str = "mean") -> np.ndarray:
+def embed(texts: Sequence[str], weighting: str = "mean", ignore_sides: bool = False) -> np.ndarray:
     """``sentence_vectors`` of any number of texts, in batches that bound the weight matrix
     (the product itself needs no per-token rows)."""
     if len(texts) <= _EMBED_BATCH:
-        return sentence_vectors(texts, weighting)
-    return np.vstack([sentence_vectors(texts[i:i + _EMBED_BATCH], weighting)
+        return sentence_vectors(texts, weighting, ignore_sides)
+    return np.vstack([sentence_vectors(texts[i:i + _EMBED_BATCH], weighting, ignore_sides)
                       for i in range(0, len(texts), _EMBED_BATCH)])
 
 

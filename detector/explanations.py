@@ -26,7 +26,7 @@ from scipy import sparse
 from .features import MEASURES, SentenceInput
 from .predictor import FeatureGroup, Predictor
 from .results import Evidence
-from .tokens import NGRAM_TOKEN, WORD_TOKEN, word_stem
+from .tokens import NGRAM_TOKEN, WORD_TOKEN, blank_side_names, word_stem
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
 #: Words that carry no meaning on their own (articles, pronouns, prepositions, conjunctions,
@@ -142,6 +142,9 @@ def _credit_ngrams(group: FeatureGroup, text: str, values, coef: np.ndarray, cre
 
 def _ngram_spans(group: FeatureGroup, text: str):
     """(n-gram, character span) for every n-gram the group's vectoriser extracts."""
+    if group.ignore_sides:
+        # The same length with the side names blanked: the spans are the sentence's own.
+        text = blank_side_names(text)
     if group.name == "stems":
         for match in WORD_TOKEN.finditer(text):
             yield word_stem(match.group().lower()), match.span()
@@ -187,7 +190,7 @@ def _credit_embedding(group: FeatureGroup, text: str, coef: np.ndarray, credit) 
     """Split the embedding's contribution exactly over the tokens whose weighted mean it is."""
     from .embeddings import token_spans_and_vectors
 
-    spans, vectors, weights = token_spans_and_vectors(text, group.weighting)
+    spans, vectors, weights = token_spans_and_vectors(text, group.weighting, group.ignore_sides)
     if not spans or weights.sum() <= 0:
         return
     mean = (weights[:, None] * vectors).sum(axis=0) / weights.sum()

@@ -38,6 +38,7 @@ from .tokens import (
     sentence_tokens,
     stem_tokens,
     word_ngrams,
+    word_ngrams_ignoring_sides,
     word_stem,
 )
 
@@ -290,11 +291,12 @@ def tfidf_rows(texts: Iterable[str], analyse: Callable[[str], list[str]], vocabu
 
     Every step is the same floating-point operation in the same order, so the values are
     bit-identical to scikit-learn's: counting gives every row the same counts (word 1-2 grams
-    of ``tokens.word_ngrams`` through ``_WordColumns``, any other analyser by one dictionary
-    lookup per n-gram), and a row's length is summed term by term, as scikit-learn's own loop does.
+    of ``tokens.word_ngrams`` or ``tokens.word_ngrams_ignoring_sides`` through ``_WordColumns``,
+    any other analyser by one dictionary lookup per n-gram), and a row's length is summed term by
+    term, as scikit-learn's own loop does.
     """
-    if analyse is word_ngrams:
-        counts = _word_columns(vocabulary).counts(texts, len(idf))
+    if analyse is word_ngrams or analyse is word_ngrams_ignoring_sides:
+        counts = _word_columns(vocabulary).counts(texts, len(idf), ignore_sides=analyse is word_ngrams_ignoring_sides)
     else:
         indptr, indices = [0], []
         for text in texts:
@@ -359,14 +361,16 @@ class _WordColumns:
         self.bigram_codes = codes[order]
         self.bigram_columns = np.array([c for _, _, c in bigrams], dtype=np.int64)[order]
 
-    def counts(self, texts: Iterable[str], width: int) -> sparse.csr_matrix:
+    def counts(self, texts: Iterable[str], width: int, ignore_sides: bool = False) -> sparse.csr_matrix:
         """Each text's count of every vocabulary n-gram (float, sorted indices, as ``sum_duplicates``
-        leaves them): the counts of ``word_ngrams(text)`` looked up in the vocabulary."""
+        leaves them): the counts of ``word_ngrams(text)`` (``ignore_sides``: of
+        ``word_ngrams_ignoring_sides(text)``) looked up in the vocabulary."""
         get = self.ids.get
         flat: list[int] = []
         lengths: list[int] = []
         for text in texts:
-            words = sentence_tokens(text).words
+            streams = sentence_tokens(text)
+            words = streams.free_words if ignore_sides else streams.words
             flat.extend(map(get, words, repeat(-1)))
             lengths.append(len(words))
         ids = np.array(flat, dtype=np.int64)

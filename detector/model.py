@@ -111,6 +111,10 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
         static embedding.
     calibrate: map every head's scores through a sigmoid fitted on the grouped cross-validation's
         out-of-fold scores, so that a score means the same likelihood for every technique.
+    side_names: ``"ignore"``: the words, stems, characters and embedding read each sentence with
+        the names of political sides blanked (``tokens.blank_side_names``), so that with the groups
+        that read words (not style or context, which measure lengths) naming one side instead of
+        another cannot change a score; ``"keep"``: they read the names (as files saved before the setting did).
     """
 
     def __init__(
@@ -126,6 +130,7 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
         n_jobs: int | None = None,
         calibrate: bool = True,
         embedding_weighting: str = "mean",
+        side_names: str = "ignore",
     ) -> None:
         self.labels = labels
         self.feature_groups = feature_groups
@@ -138,6 +143,7 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.calibrate = calibrate
         self.embedding_weighting = embedding_weighting
+        self.side_names = side_names
 
     # ------------------------------------------------------------------ fitting
 
@@ -156,7 +162,8 @@ class TechniqueClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("X and y have different lengths")
         self.classes_ = np.array(self.labels, dtype=object)
         self.features_ = build_features(self.feature_groups, max_char_features=self.max_char_features,
-                                        embedding_weighting=getattr(self, "embedding_weighting", "mean"))
+                                        embedding_weighting=getattr(self, "embedding_weighting", "mean"),
+                                        side_names=getattr(self, "side_names", "keep"))
         log.info("extracting features from %d sentences", len(X))
         matrix = sparse.csr_matrix(self.features_.fit_transform(X))
         log.info("fitting %d technique heads and the any-technique head", len(self.labels))

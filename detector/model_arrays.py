@@ -27,7 +27,7 @@ _PARAMS: dict[str, tuple[type, ...]] = {
     "labels": (list,), "feature_groups": (list,), "C": (float, int), "any_C": (float, int, type(None)),
     "class_weight": (str, type(None)), "threshold_folds": (int, type(None)),
     "max_char_features": (int, type(None)), "tol": (float, int), "n_jobs": (int, type(None)),
-    "calibrate": (bool,), "embedding_weighting": (str,),
+    "calibrate": (bool,), "embedding_weighting": (str,), "side_names": (str,),
 }
 
 
@@ -106,13 +106,17 @@ def _settings(params: dict) -> dict[str, Any]:
     from .taxonomy import TECHNIQUE_IDS
 
     settings: dict[str, Any] = {"labels": TECHNIQUE_IDS, "feature_groups": DEFAULT_FEATURE_GROUPS,
-                                "max_char_features": 200_000, "embedding_weighting": "mean"}
+                                "max_char_features": 200_000, "embedding_weighting": "mean",
+                                # Files written before side names could be ignored read them.
+                                "side_names": "keep"}
     settings.update({k: tuple(v) if isinstance(v, list) else v for k, v in params.items()})
     groups = settings["feature_groups"]
     if not groups or set(groups) - set(FEATURE_GROUPS) or len(set(groups)) != len(groups):
         raise ModelError(f"model arrays: unknown or repeated feature groups {list(groups)}")
     if settings["embedding_weighting"] not in ("mean", "sif"):
         raise ModelError(f"model arrays: unknown embedding weighting {settings['embedding_weighting']!r}")
+    if settings["side_names"] not in ("ignore", "keep"):
+        raise ModelError(f"model arrays: unknown side-name setting {settings['side_names']!r}")
     if not settings["labels"]:
         raise ModelError("model arrays: the model names no labels")
     return settings
@@ -157,14 +161,16 @@ def from_arrays(manifest: Any, arrays: dict[str, np.ndarray]) -> Any:
                 raise ModelError(f"model arrays: {name}.vocabulary repeats a term")
             idf = _array(arrays, f"{name}.idf", (count,)).astype(np.float64)
             groups.append(FeatureGroup(name, count, vocabulary=index, idf=idf,
-                                       ngram_range=(2, 5) if name == "chars" else (1, 2)))
+                                       ngram_range=(2, 5) if name == "chars" else (1, 2),
+                                       ignore_sides=settings["side_names"] == "ignore"))
         else:
             columns = _group_width(name)
             groups.append(FeatureGroup(
                 name, columns, EMBEDDING_WEIGHT if name == "embedding" else 1.0,
                 mean=_array(arrays, f"{name}.mean", (columns,)).astype(np.float64),
                 scale=_array(arrays, f"{name}.scale", (columns,)).astype(np.float64),
-                weighting=settings["embedding_weighting"]))
+                weighting=settings["embedding_weighting"],
+                ignore_sides=settings["side_names"] == "ignore"))
     heads = len(settings["labels"]) + 1
     width = sum(g.width for g in groups)
     any_threshold = manifest.get("any_threshold")
@@ -198,7 +204,8 @@ def to_estimator(predictor: Any) -> Any:
     settings = _settings(predictor.settings)
     estimator = TechniqueClassifier(**settings)
     features = build_features(estimator.feature_groups, max_char_features=estimator.max_char_features,
-                              embedding_weighting=estimator.embedding_weighting)
+                              embedding_weighting=estimator.embedding_weighting,
+                              side_names=estimator.side_names)
     by_name = {g.name: g for g in predictor.groups}
     for name, part in features.transformer_list:
         group, last = by_name[name], part[-1]

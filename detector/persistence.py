@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ModelError
+from .tokens import side_names_fingerprint
 
 __all__ = [
     "MODEL_TYPES", "FORMAT_VERSION", "ModelVersionWarning", "load_model", "save_model", "atomic_path",
@@ -63,6 +64,8 @@ MODEL_TYPES = frozenset({
     "detector.features.stem_tokens",
     "detector.tokens.stem_tokens",
     "detector.tokens.word_ngrams",
+    "detector.tokens.stem_tokens_ignoring_sides",
+    "detector.tokens.word_ngrams_ignoring_sides",
     "detector.embeddings.EmbeddingFeatures",
     # The same transformers where they live since 0.3 (earlier files name them as above).
     "detector.transformers.SentenceText",
@@ -81,7 +84,8 @@ MAX_ARCHIVE_MEMBERS = 10_000
 
 
 class ModelVersionWarning(UserWarning):
-    """The model was written by another scikit-learn minor version; results may differ."""
+    """The model was written with another scikit-learn minor version or another list of side
+    names than this package has; results may differ."""
 
 
 def default_model_path() -> Path:
@@ -347,6 +351,14 @@ def load_model(path: str | Path, trusted: bool = False) -> tuple[Any, dict]:
             f"version {FORMAT_VERSION}); retrain the model with this version"
         )
     metadata = payload["metadata"]
+    recorded = metadata.get("side_names_sha256")
+    if recorded is not None and recorded != side_names_fingerprint():
+        warnings.warn(
+            f"{path} was trained with another list of side names than this version of detector "
+            "blanks; scores may differ slightly, retrain to be sure",
+            ModelVersionWarning,
+            stacklevel=2,
+        )
     if arrays:
         if not isinstance(payload.get("estimator"), Predictor):
             raise ModelError(f"{path}: not a detector model file (it holds no detector classifier)")

@@ -76,11 +76,11 @@ def _char_analyser(ngram_range: tuple[int, int]) -> Callable[[str], list[str]]:
     return TfidfVectorizer(analyzer="char_wb", ngram_range=ngram_range).build_analyzer()
 
 
-def _analyser(name: str, ngram_range: tuple[int, int]) -> Callable[[str], list[str]]:
+def _analyser(name: str, ngram_range: tuple[int, int], ignore_sides: bool) -> Callable[[str], list[str]]:
     if name == "words" and ngram_range == (1, 2):
-        return tokens.word_ngrams
+        return tokens.word_ngrams_ignoring_sides if ignore_sides else tokens.word_ngrams
     if name == "stems":
-        return tokens.stem_tokens
+        return tokens.stem_tokens_ignoring_sides if ignore_sides else tokens.stem_tokens
     if name == "chars":
         return _char_analyser(ngram_range)
     raise ModelError(f"model: the {name} group with n-grams {ngram_range} cannot be scored")
@@ -92,7 +92,9 @@ class FeatureGroup:
 
     A TF-IDF group (``words``, ``stems``, ``chars``) has a ``vocabulary`` and ``idf``; every
     other group has the ``mean`` and ``scale`` of its standardised columns.  ``weight``
-    multiplies the group's values in the union.
+    multiplies the group's values in the union.  With ``ignore_sides`` the words, stems,
+    characters and embedding read each sentence with the names of political sides blanked
+    (``tokens.blank_side_names``).
     """
 
     name: str
@@ -104,20 +106,24 @@ class FeatureGroup:
     scale: np.ndarray | None = None
     ngram_range: tuple[int, int] = (1, 2)
     weighting: str = "mean"
+    ignore_sides: bool = False
     analyse: Callable[[str], list[str]] | None = field(default=None, repr=False, compare=False)
 
     def values(self, inputs: Sequence[SentenceInput], texts: Sequence[str]) -> Any:
         """This group's block of the feature matrix (sparse for TF-IDF, dense otherwise)."""
         if self.vocabulary is not None:
             # Found on every call, not stored: a predictor travels to worker processes by pickle.
-            analyse = self.analyse or _analyser(self.name, self.ngram_range)
+            analyse = self.analyse or _analyser(self.name, self.ngram_range, self.ignore_sides)
+            if self.name == "chars" and self.ignore_sides:
+                # Character n-grams come from scikit-learn's analyser, not the token stream.
+                texts = [tokens.blank_side_names(text) for text in texts]
             assert self.idf is not None
             block: Any = tfidf_rows(texts, analyse, self.vocabulary, self.idf)
         else:
             if self.name == "embedding":
                 from .embeddings import embed
 
-                raw = embed(texts, self.weighting)
+                raw = embed(texts, self.weighting, self.ignore_sides)
             else:
                 raw = MEASURES[self.name].rows(inputs)
             assert self.mean is not None and self.scale is not None
@@ -164,6 +170,8 @@ class Predictor:
         if features is None:
             raise ModelError("model: the classifier is not fitted")
         weights = features.transformer_weights or {}
+        # Files saved before side names could be ignored read them.
+        ignore_sides = getattr(estimator, "side_names", "keep") == "ignore"
         groups = []
         for name, part in features.transformer_list:
             last = part[-1]
@@ -175,11 +183,12 @@ class Predictor:
                 ngrams = (1, 2) if name == "words" and analyse is not None else tuple(last.ngram_range)
                 groups.append(FeatureGroup(name, len(last.vocabulary_), weights.get(name, 1.0),
                                            vocabulary=last.vocabulary_, idf=np.asarray(last.idf_),
-                                           ngram_range=ngrams, analyse=analyse))
+                                           ngram_range=ngrams, ignore_sides=ignore_sides, analyse=analyse))
             elif name in MEASURES or name == "embedding":
                 groups.append(FeatureGroup(name, int(last.n_features_in_), weights.get(name, 1.0),
                                            mean=np.asarray(last.mean_), scale=np.asarray(last.scale_),
-                                           weighting=getattr(estimator, "embedding_weighting", "mean")))
+                                           weighting=getattr(estimator, "embedding_weighting", "mean"),
+                                           ignore_sides=ignore_sides))
             else:
                 raise ModelError(f"model: unknown feature group {name!r}")
         coef, intercept = estimator.heads()

@@ -10,6 +10,12 @@ sentence, and the streams are identical to running each pattern over the sentenc
 
 Only lexicon phrases (entries of several words) span chunks: they are matched on the whole
 sentence, but only at the words where one of them can begin.
+
+A model may read its words, stems and embedding without the names of political sides
+(``data/side_names.txt``: parties, their members, ideologies and movements used as descriptions),
+so that naming one side instead of another cannot change a score: the ``*_ignoring_sides``
+streams are those of the sentence with every such name blanked (``blank_side_names``).  The
+lexicon always reads the sentence as written; it lists no side's plain name.
 """
 
 from __future__ import annotations
@@ -27,7 +33,8 @@ from . import _snowball
 __all__ = [
     "SentenceTokens", "sentence_tokens", "word_ngrams", "stem_tokens", "word_stem", "lexicon_names",
     "lexicon_matches", "WORD_TOKEN", "NGRAM_TOKEN", "forget_recent", "forget_words", "WordPiece", "wordpiece",
-    "piece_ids",
+    "piece_ids", "side_names", "side_names_fingerprint", "blank_side_names", "word_ngrams_ignoring_sides",
+    "stem_tokens_ignoring_sides",
 ]
 
 #: The stem vectoriser's and the explanations' word pattern.
@@ -118,6 +125,52 @@ def _lower(text: str) -> str:
     if len(lower) != len(text):  # a rare case-folding that changes length: offsets by character
         lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     return lower
+
+
+# --------------------------------------------------------------------------- side names
+
+@lru_cache(maxsize=1)
+def side_names() -> tuple[frozenset[str], frozenset[str]]:
+    """The names of political sides (``data/side_names.txt``): those that match in any case
+    (lower-cased), and those that match only as written ("Labour" the party, not "labour")."""
+    text = resources.files("detector").joinpath("data/side_names.txt").read_text("utf-8")
+    entries = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return (frozenset(e for e in entries if e == e.lower()), frozenset(e for e in entries if e != e.lower()))
+
+
+@lru_cache(maxsize=1)
+def side_names_fingerprint() -> str:
+    """SHA-256 of the side-name list: a model records the list it was trained with."""
+    import hashlib
+
+    any_case, exact = side_names()
+    return hashlib.sha256("\n".join(sorted(any_case | exact)).encode("utf-8")).hexdigest()
+
+
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _side_words_lowered() -> frozenset[str]:
+    """Every lower-cased word that may be a side name, possessives included: a chunk none of whose
+    words is here names no side (the common case, decided by set lookups alone)."""
+    any_case, exact = side_names()
+    lowered = {e.lower() for e in any_case | exact}
+    return frozenset(lowered | {e + "'s" for e in lowered} | {e + "’s" for e in lowered})
+
+
+def _blank_if_side(match: re.Match[str]) -> str:
+    word = match.group()
+    base = _POSSESSIVE.sub("", word)
+    any_case, exact = side_names()
+    return " " * len(word) if base.lower() in any_case or base in exact else word
+
+
+def blank_side_names(text: str) -> str:
+    """``text`` with every side name (see ``side_names``, a possessive "'s" included) replaced by
+    spaces: the same length, so every other word keeps its offsets."""
+    # The n-gram vectoriser's tokens: "left-wing" and "Labour's" are one word each.
+    return NGRAM_TOKEN.sub(_blank_if_side, text)
 
 
 # --------------------------------------------------------------------------- stems
@@ -264,6 +317,8 @@ class _Chunk:
     phrase_starts: tuple[tuple[int, tuple[int, ...]], ...]  # (start, categories)
     pieces: tuple[int, ...]
     marked: bool  # holds a lexicon hit or a phrase start
+    # The words, stems and pieces of the chunk with its side names blanked; None when it has none.
+    without_sides: tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,12 +328,17 @@ class SentenceTokens:
     ``words`` are the word n-gram vectoriser's lower-cased tokens, ``stems`` the stems of the
     stem vectoriser's words, ``lexicon`` every lexicon hit as (start, end, category index) in
     the sentence, whole words before phrases, and ``pieces`` the WordPiece ids of the embedding.
+    ``free_words``, ``free_stems`` and ``free_pieces`` are the same streams of the sentence with
+    its side names blanked (``blank_side_names``); the very same lists when it names no side.
     """
 
     words: list[str]
     stems: list[str]
     lexicon: list[tuple[int, int, int]]
     pieces: list[int]
+    free_words: list[str]
+    free_stems: list[str]
+    free_pieces: list[int]
 
 
 _CHUNKS: dict[str, _Chunk] = {}
@@ -292,6 +352,16 @@ _RECENT_LIMIT = 20_000
 
 def _analyse_chunk(chunk: str) -> _Chunk:
     lower = chunk.lower()
+    words = tuple(NGRAM_TOKEN.findall(lower))
+    without_sides = None
+    blanked = chunk if _side_words_lowered().isdisjoint(words) else blank_side_names(chunk)
+    if blanked != chunk:
+        # The blanked chunk may hold spaces; each stream's pattern finds in it what it would
+        # find in that stretch of the whole blanked sentence.
+        blanked_lower = blanked.lower()
+        without_sides = (tuple(NGRAM_TOKEN.findall(blanked_lower)),
+                         tuple(word_stem(w) for w in WORD_TOKEN.findall(blanked_lower)),
+                         tuple(wordpiece().ids(blanked)))
     lex = _lexicon()
     lexicon_lower = _lower(chunk)
     hits = tuple((m.start(), m.end(), i) for m in _LEXICON_WORD.finditer(lexicon_lower)
@@ -299,12 +369,13 @@ def _analyse_chunk(chunk: str) -> _Chunk:
     starts = tuple((m.start(), lex.phrase_starts[m.group()]) for m in _RUN.finditer(lexicon_lower)
                    if m.group() in lex.phrase_starts)
     return _Chunk(
-        tuple(NGRAM_TOKEN.findall(lower)),
+        words,
         tuple(word_stem(w) for w in WORD_TOKEN.findall(lower)),
         hits,
         starts,
         tuple(wordpiece().ids(chunk)),
         bool(hits or starts),
+        without_sides,
     )
 
 
@@ -317,6 +388,7 @@ def sentence_tokens(text: str) -> SentenceTokens:
     stems: list[str] = []
     pieces: list[int] = []
     marked: list[tuple[int, _Chunk]] = []
+    sided = False
     chunks = _CHUNKS
     add_words, add_stems, add_pieces, add_marked = words.extend, stems.extend, pieces.extend, marked.append
     for match in _CHUNK.finditer(text):
@@ -329,6 +401,8 @@ def sentence_tokens(text: str) -> SentenceTokens:
         add_words(analysed.words)
         add_stems(analysed.stems)
         add_pieces(analysed.pieces)
+        if analysed.without_sides is not None:
+            sided = True
         if analysed.marked:  # most chunks hold no lexicon word and start no phrase
             add_marked((match.start(), analysed))
     # Chunk offsets made sentence offsets for all marked chunks at once (one list each, not two
@@ -337,11 +411,27 @@ def sentence_tokens(text: str) -> SentenceTokens:
     candidates = [(start + a, categories) for start, analysed in marked for a, categories in analysed.phrase_starts]
     if candidates:
         hits.extend(_phrase_hits(text, candidates))
-    tokens = SentenceTokens(words, stems, hits, pieces)
+    free_words, free_stems, free_pieces = _streams_without_sides(text) if sided else (words, stems, pieces)
+    tokens = SentenceTokens(words, stems, hits, pieces, free_words, free_stems, free_pieces)
     if len(_RECENT) >= _RECENT_LIMIT:
         _RECENT.clear()
     _RECENT[text] = tokens
     return tokens
+
+
+def _streams_without_sides(text: str) -> tuple[list[str], list[str], list[int]]:
+    """The word, stem and piece streams of a sentence that names a side, with the names blanked
+    (every chunk was analysed by the caller's pass just before)."""
+    words: list[str] = []
+    stems: list[str] = []
+    pieces: list[int] = []
+    for match in _CHUNK.finditer(text):
+        analysed = _CHUNKS.get(match.group()) or _analyse_chunk(match.group())
+        found = analysed.without_sides or (analysed.words, analysed.stems, analysed.pieces)
+        words.extend(found[0])
+        stems.extend(found[1])
+        pieces.extend(found[2])
+    return words, stems, pieces
 
 
 def _phrase_hits(text: str, candidates: list[tuple[int, tuple[int, ...]]]) -> Iterator[tuple[int, int, int]]:
@@ -386,7 +476,15 @@ def lexicon_matches(text: str) -> list[tuple[int, int, int]]:
 
 def word_ngrams(text: str, ngram_range: tuple[int, int] = (1, 2)) -> list[str]:
     """The word n-grams of ``text`` the word vectoriser counts: its tokens, then pairs of them."""
-    tokens = sentence_tokens(text).words
+    return _ngrams(sentence_tokens(text).words, ngram_range)
+
+
+def word_ngrams_ignoring_sides(text: str) -> list[str]:
+    """``word_ngrams`` (1-2 grams) of ``text`` with its side names blanked."""
+    return _ngrams(sentence_tokens(text).free_words, (1, 2))
+
+
+def _ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
     low, high = ngram_range
     grams = list(tokens) if low == 1 else []
     if low <= 2 <= high:
@@ -401,7 +499,13 @@ def stem_tokens(text: str) -> list[str]:
     return sentence_tokens(text).stems
 
 
-def piece_ids(texts: Sequence[str]) -> Iterator[list[int]]:
-    """The embedding's WordPiece ids of each text."""
+def stem_tokens_ignoring_sides(text: str) -> list[str]:
+    """``stem_tokens`` of ``text`` with its side names blanked."""
+    return sentence_tokens(text).free_stems
+
+
+def piece_ids(texts: Sequence[str], ignore_sides: bool = False) -> Iterator[list[int]]:
+    """The embedding's WordPiece ids of each text (``ignore_sides``: with its side names blanked)."""
     for text in texts:
-        yield sentence_tokens(text).pieces
+        found = sentence_tokens(text)
+        yield found.free_pieces if ignore_sides else found.pieces

@@ -27,6 +27,7 @@ from .errors import DetectorError
 from .features import SentenceInput, document_inputs
 from .model import TechniqueClassifier
 from .scoring import Detector
+from .tokens import side_names_fingerprint
 
 __all__ = ["train", "training_inputs", "ShippedTraining", "shipped_training", "shipped_corpus_path",
            "train_shipped", "SHIPPED_FEATURE_GROUPS", "SHIPPED_C", "INVENTED_WEIGHT"]
@@ -114,6 +115,9 @@ def train(documents: Sequence[Document], *, labels: Sequence[str] | None = None,
         "cv_metrics": estimator.cv_metrics_,
         "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in estimator.get_params().items()},
     }
+    if estimator.side_names == "ignore":
+        # The list is package data: a later version may change it, and loading then warns.
+        metadata["side_names_sha256"] = side_names_fingerprint()
     return Detector(estimator, metadata)
 
 

@@ -26,12 +26,15 @@ from .features import (
     SentenceInput,
     tfidf_rows,
 )
-from .tokens import NGRAM_TOKEN, stem_tokens
+from .tokens import NGRAM_TOKEN, stem_tokens, stem_tokens_ignoring_sides
 
 __all__ = [
     "TokenTfidf", "SentenceText", "LexiconFeatures", "StyleFeatures", "ContextFeatures", "ClaimFeatures",
-    "EmbeddingFeatures", "build_features",
+    "EmbeddingFeatures", "build_features", "SIDE_NAMES",
 ]
+
+#: What the word-based groups do with the names of political sides (``build_features``).
+SIDE_NAMES = ("ignore", "keep")
 
 
 class TokenTfidf(TfidfVectorizer):
@@ -51,12 +54,24 @@ class TokenTfidf(TfidfVectorizer):
 
 
 class SentenceText(TransformerMixin, BaseEstimator):
-    """Selects the sentence texts, for the n-gram vectorisers."""
+    """Selects the sentence texts, for the n-gram vectorisers.
+
+    Parameters
+    ----------
+    blank_sides : bool
+        Give the texts with the names of political sides blanked (``tokens.blank_side_names``),
+        for a vectoriser that does not read the shared token stream (character n-grams).
+    """
+
+    def __init__(self, blank_sides: bool = False) -> None:
+        self.blank_sides = blank_sides
 
     def fit(self, X: Sequence[SentenceInput], y=None) -> SentenceText:
         return self
 
     def transform(self, X: Sequence[SentenceInput]) -> list[str]:
+        if getattr(self, "blank_sides", False):
+            return [tokens.blank_side_names(x.text) for x in X]
         return [x.text for x in X]
 
 
@@ -124,10 +139,13 @@ class EmbeddingFeatures(TransformerMixin, BaseEstimator):
     ----------
     weighting : {"mean", "sif"}
         How tokens are weighted in the mean: equally, or by smooth inverse frequency.
+    ignore_sides : bool
+        Embed each sentence with the names of political sides blanked (``tokens.blank_side_names``).
     """
 
-    def __init__(self, weighting: str = "mean") -> None:
+    def __init__(self, weighting: str = "mean", ignore_sides: bool = False) -> None:
         self.weighting = weighting
+        self.ignore_sides = ignore_sides
 
     def fit(self, X, y=None) -> EmbeddingFeatures:
         from .embeddings import dimensions, token_weights
@@ -139,7 +157,8 @@ class EmbeddingFeatures(TransformerMixin, BaseEstimator):
     def transform(self, X) -> np.ndarray:
         from .embeddings import embed
 
-        return embed([x.text for x in X], getattr(self, "weighting", "mean"))
+        # Files saved before a parameter existed lack its attribute: they get the old behaviour.
+        return embed([x.text for x in X], getattr(self, "weighting", "mean"), getattr(self, "ignore_sides", False))
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.array([f"embedding:{i}" for i in range(self.n_features_out_)], dtype=object)
@@ -151,26 +170,40 @@ def build_features(
     char_ngrams: tuple[int, int] = (2, 5),
     max_char_features: int | None = 200_000,
     embedding_weighting: str = "mean",
+    side_names: str = "keep",
 ) -> FeatureUnion:
-    """The feature union for the named groups (a subset of ``features.FEATURE_GROUPS``)."""
+    """The feature union for the named groups (a subset of ``features.FEATURE_GROUPS``).
+
+    ``side_names="ignore"`` makes the words, stems and embedding read each sentence with the
+    names of political sides blanked (``tokens.blank_side_names``); ``"keep"`` reads them.
+    """
     unknown = set(groups) - set(FEATURE_GROUPS)
     if unknown:
         raise ValueError(f"unknown feature groups {sorted(unknown)}; known: {FEATURE_GROUPS}")
+    if side_names not in SIDE_NAMES:
+        raise ValueError(f"side_names must be one of {SIDE_NAMES}, not {side_names!r}")
+    ignore = side_names == "ignore"
     parts = []
     if "words" in groups:
         # The shared token stream gives the default 1-2 grams; other ranges use the vectoriser's own.
-        words = (TokenTfidf(analyzer=tokens.word_ngrams, min_df=2, sublinear_tf=True) if word_ngrams == (1, 2)
-                 else TfidfVectorizer(ngram_range=word_ngrams, min_df=2, sublinear_tf=True,
-                                      token_pattern=NGRAM_TOKEN.pattern))
+        if word_ngrams == (1, 2):
+            words = TokenTfidf(analyzer=tokens.word_ngrams_ignoring_sides if ignore else tokens.word_ngrams,
+                               min_df=2, sublinear_tf=True)
+        elif ignore:
+            raise ValueError("side_names='ignore' reads word 1-2 grams only")
+        else:
+            words = TfidfVectorizer(ngram_range=word_ngrams, min_df=2, sublinear_tf=True,
+                                    token_pattern=NGRAM_TOKEN.pattern)
         parts.append(("words", Pipeline([("text", SentenceText()), ("tfidf", words)])))
     if "stems" in groups:
         parts.append(("stems", Pipeline([
             ("text", SentenceText()),
-            ("tfidf", TokenTfidf(analyzer=stem_tokens, min_df=2, sublinear_tf=True)),
+            ("tfidf", TokenTfidf(analyzer=stem_tokens_ignoring_sides if ignore else stem_tokens,
+                                 min_df=2, sublinear_tf=True)),
         ])))
     if "chars" in groups:
         parts.append(("chars", Pipeline([
-            ("text", SentenceText()),
+            ("text", SentenceText(blank_sides=ignore)),
             ("tfidf", TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, min_df=3,
                                       sublinear_tf=True, max_features=max_char_features)),
         ])))
@@ -182,7 +215,7 @@ def build_features(
             parts.append((name, Pipeline([(name, transformer), ("scale", StandardScaler())])))
     weights = {}
     if "embedding" in groups:
-        parts.append(("embedding", Pipeline([("embedding", EmbeddingFeatures(embedding_weighting)),
+        parts.append(("embedding", Pipeline([("embedding", EmbeddingFeatures(embedding_weighting, ignore)),
                                              ("scale", StandardScaler())])))
         weights["embedding"] = EMBEDDING_WEIGHT
     if not parts:

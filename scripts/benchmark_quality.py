@@ -188,6 +188,7 @@ def main() -> int:
                       {"feature_groups": tuple("repetition" if g == "context" else g for g in DEFAULT_FEATURE_GROUPS)}),
                      ("the shipped model's groups", {"feature_groups": SHIPPED_FEATURE_GROUPS}),
                      ("frequency-weighted (SIF) embedding", {"embedding_weighting": "sif"}),
+                     ("side names read (not blanked)", {"side_names": "keep"}),
                      ("class weighting (balanced)", {"class_weight": "balanced"}),
                      ("C = 0.3 (stronger regularisation)", {"C": 0.3}),
                      ("C = 3 (weaker regularisation)", {"C": 3.0})]

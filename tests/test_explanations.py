@@ -169,3 +169,22 @@ def test_explanations_use_the_vectoriser_s_own_tokens(group):
     assert set(grams) == set(words.vocabulary_)
     if group == "words":
         assert text[slice(*grams["workers rights"])] == "workers' rights"
+
+
+SIDE_TEXT = ("The shameful Labour plan is a disgrace, say the Tories.\n"
+             "Spineless Democrats and Republicans rammed it through!\n"
+             "Left-wing and right-wing MPs alike called the socialist scheme a betrayal.")
+SIDE_WORDS = re.compile(r"Labour|Tories|Democrats|Republicans|Left-wing|right-wing|socialist")
+
+
+@pytest.mark.parametrize("side_names", ["ignore", "keep"])
+def test_side_names_are_never_evidence_when_the_model_ignores_them(documents, side_names):
+    detector = train(documents, threshold_folds=None, side_names=side_names,
+                     feature_groups=("words", "stems", "chars", "lexicon", "embedding"))
+    results = detector.explain(SIDE_TEXT, top=10, min_score=0.0)
+    _check_evidence(SIDE_TEXT, results, top=10)
+    sides = [m.span() for m in SIDE_WORDS.finditer(SIDE_TEXT)]
+    credited = [e.text for s in results for t in s.techniques for e in t.evidence or ()
+                if any(e.start < b and a < e.end for a, b in sides)]
+    # A model that reads the names credits some of them; one that ignores them, none.
+    assert bool(credited) == (side_names == "keep"), credited

@@ -97,3 +97,29 @@ def test_best_threshold_separates_clean_scores():
     y = np.array([0, 0, 1, 1])
     assert 0.2 < best_f1_threshold(y, np.array([0.1, 0.2, 0.8, 0.9])) <= 0.8
     assert best_f1_threshold(np.zeros(3, dtype=int), np.array([0.1, 0.5, 0.9])) > 1
+
+
+@pytest.mark.parametrize("side_names", ["ignore", "keep"])
+def test_naming_another_side_changes_no_score_only_when_side_names_are_ignored(data, side_names):
+    from detector.features import document_inputs
+
+    X, Y, groups = data
+    # The groups that read words (style and context measure the text's shape: a longer name makes
+    # a longer sentence).
+    word_groups = ("words", "stems", "lexicon", "repetition", "embedding")
+    model = TechniqueClassifier(threshold_folds=None, side_names=side_names,
+                                feature_groups=word_groups).fit(X, Y, groups=groups)
+    pairs = [("The Labour plan is a disgrace, says the mayor.", "The Conservative plan is a disgrace, says the mayor."),
+             ("Democrats' leaders met on Tuesday.", "Republicans' leaders met on Tuesday."),
+             ("The left-wing party will choose its leader.", "The right-wing party will choose its leader.")]
+    for a, b in pairs:
+        any_a, techniques_a = model.predict_scores(document_inputs([a]))
+        any_b, techniques_b = model.predict_scores(document_inputs([b]))
+        same = np.array_equal(any_a, any_b) and np.array_equal(techniques_a, techniques_b)
+        assert same == (side_names == "ignore"), (a, b)
+
+
+def test_an_unknown_side_name_setting_is_refused(data):
+    X, Y, groups = data
+    with pytest.raises(ValueError, match="side_names"):
+        TechniqueClassifier(threshold_folds=None, side_names="drop").fit(X, Y, groups=groups)

@@ -1,3 +1,8 @@
+import json
+import warnings
+import zipfile
+from pathlib import Path
+
 import joblib
 import pytest
 
@@ -143,27 +148,31 @@ def test_a_skops_file_naming_the_transformers_old_modules_still_loads(tmp_path, 
     # Files written before 0.3 name the transformers as detector.features.* and
     # detector.embeddings.EmbeddingFeatures; a fresh process, where nothing has named them
     # yet, must load such a file and score as the original does.
-    import json
     import subprocess
     import sys
-    import zipfile
 
-    old = tmp_path / "old.skops"
-    with zipfile.ZipFile(tiny_model_path) as source, zipfile.ZipFile(old, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "schema.json":
-                schema = json.loads(data)
-                renamed = _rename_modules(schema)
-                assert renamed >= 5
-                data = json.dumps(schema).encode("utf-8")
-            target.writestr(item, data)
+    old = _edit_member(tiny_model_path, tmp_path / "old.skops", "schema.json",
+                       lambda schema: _rename_modules(schema) >= 5 or pytest.fail("too few transformers renamed"))
     text = "The shameful plan was rammed through. The bus left at noon."
     code = ("import sys; from detector import Detector; "
             f"print([round(s.score, 12) for s in Detector.load(sys.argv[1]).score({text!r})])")
     out = subprocess.run([sys.executable, "-c", code, str(old)], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == str([round(s.score, 12) for s in tiny_detector.score(text)])
+
+
+def _edit_member(source: Path, target: Path, member: str, edit) -> Path:
+    """Copy the model archive ``source`` to ``target`` with the JSON ``member`` changed in place by
+    ``edit``."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == member:
+                document = json.loads(data)
+                edit(document)
+                data = json.dumps(document).encode("utf-8")
+            dst.writestr(item, data)
+    return target
 
 
 def _rename_modules(node) -> int:
@@ -179,3 +188,35 @@ def _rename_modules(node) -> int:
     elif isinstance(node, list):
         count += sum(_rename_modules(value) for value in node)
     return count
+
+
+def test_a_model_file_keeps_its_side_name_setting_and_older_files_read_the_names(tmp_path, documents):
+    from detector import train
+
+    text = "The Labour plan is a disgrace. Democrats met the Greens on Tuesday."
+    keeping = train(documents, threshold_folds=None, side_names="keep")
+    ignoring = train(documents, threshold_folds=None)
+    for name, model in (("keep", keeping), ("ignore", ignoring)):
+        for suffix in (".npz", ".skops"):
+            path = tmp_path / f"{name}{suffix}"
+            model.save(path)
+            loaded = Detector.load(path)
+            assert [s.to_dict(True) for s in loaded.score(text)] == [s.to_dict(True) for s in model.score(text)]
+            assert [g.ignore_sides for g in loaded.predictor.groups if g.name == "words"] == [name == "ignore"]
+    # A file written before the setting existed has no such entry: it read the names.
+    old = _edit_member(tmp_path / "keep.npz", tmp_path / "old.npz", "manifest.json",
+                       lambda header: header["model"]["params"].pop("side_names"))
+    assert [s.to_dict(True) for s in Detector.load(old).score(text)] == [s.to_dict(True) for s in keeping.score(text)]
+
+
+def test_a_model_trained_with_another_side_name_list_warns_when_loaded(tmp_path, tiny_detector):
+    genuine = tmp_path / "tiny.npz"
+    tiny_detector.save(genuine)
+    assert len(tiny_detector.metadata["side_names_sha256"]) == 64
+    other = _edit_member(genuine, tmp_path / "other.npz", "manifest.json",
+                         lambda header: header["metadata"].update(side_names_sha256="0" * 64))
+    with pytest.warns(ModelVersionWarning, match="side names"):
+        Detector.load(other)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Detector.load(genuine)

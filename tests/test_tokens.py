@@ -164,3 +164,51 @@ def test_wordpiece_ids_and_spans_agree(text):
     pairs = wordpiece().ids_with_spans(text)
     assert [i for i, _ in pairs] == wordpiece().ids(text)
     assert all(0 <= a < b <= len(text) and not text[a:b].isspace() for _, (a, b) in pairs)
+
+
+# --------------------------------------------------------------------------- side names
+
+@pytest.mark.parametrize(("text", "blanked"), [
+    ("Labour's plan for the labour market", "         plan for the labour market"),
+    ("left-wing MPs and far-right groups", "          MPs and           groups"),
+    ("the Lib Dems, the SNP and Sinn Fein", "the         , the     and          "),
+    ("Democratic senators defend democratic values", "           senators defend democratic values"),
+    ("Republicans' votes (Conservatives) and socialism.", "           ' votes (             ) and          ."),
+])
+def test_side_names_are_blanked_in_place(text, blanked):
+    assert tokens.blank_side_names(text) == blanked
+
+
+@pytest.mark.parametrize("word", ["leftist", "commies", "fascists", "Marxist", "libtards", "labour", "green",
+                                  "reform", "coalition", "democracy", "unions"])
+def test_labels_and_ordinary_words_are_not_side_names(word):
+    text = f"They blamed the {word} for it."
+    assert tokens.blank_side_names(text) == text
+
+
+_SIDE_WORDS = st.sampled_from(["Labour", "labour", "Tories", "Lib", "Dems", "left-wing", "GOP", "Green", "Greens",
+                               "Republicans'", "Democrat's", "socialist", "unionists", "pro-life", "Sinn", "Féin"])
+_OTHER_WORDS = st.sampled_from(["the", "plan", "Greedy,", "elites", "(", "vote.", "MPs", "don't", "café", "—", "42"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_SIDE_WORDS, _OTHER_WORDS, st.text(max_size=6)), max_size=14),
+       st.sampled_from([" ", "  ", "\n", " - "]))
+def test_the_streams_ignoring_sides_are_those_of_the_blanked_sentence(words, glue):
+    text = glue.join(words)
+    blanked = tokens.blank_side_names(text)
+    assert len(blanked) == len(text)
+    forget_recent()
+    found = sentence_tokens(text)
+    plain = sentence_tokens(blanked)
+    assert found.free_words == plain.words
+    assert found.free_stems == plain.stems
+    assert found.free_pieces == plain.pieces
+    assert tokens.word_ngrams_ignoring_sides(text) == word_ngrams(blanked)
+    # The lexicon reads the sentence as written.
+    assert found.lexicon == _reference_lexicon(text)
+
+
+def test_a_sentence_naming_no_side_shares_its_streams():
+    found = sentence_tokens("The council met on Tuesday to discuss the bus timetable.")
+    assert found.free_words is found.words and found.free_pieces is found.pieces
