@@ -30,11 +30,11 @@ from .tokens import NGRAM_TOKEN, stem_tokens, stem_tokens_ignoring_sides
 
 __all__ = [
     "TokenTfidf", "SentenceText", "LexiconFeatures", "StyleFeatures", "ContextFeatures", "ClaimFeatures",
-    "EmbeddingFeatures", "build_features", "SIDE_NAMES",
+    "EmbeddingFeatures", "build_features", "SIDE_NAME_SETTINGS",
 ]
 
 #: What the word-based groups do with the names of political sides (``build_features``).
-SIDE_NAMES = ("ignore", "keep")
+SIDE_NAME_SETTINGS = ("ignore", "keep")
 
 
 class TokenTfidf(TfidfVectorizer):
@@ -180,8 +180,8 @@ def build_features(
     unknown = set(groups) - set(FEATURE_GROUPS)
     if unknown:
         raise ValueError(f"unknown feature groups {sorted(unknown)}; known: {FEATURE_GROUPS}")
-    if side_names not in SIDE_NAMES:
-        raise ValueError(f"side_names must be one of {SIDE_NAMES}, not {side_names!r}")
+    if side_names not in SIDE_NAME_SETTINGS:
+        raise ValueError(f"side_names must be one of {SIDE_NAME_SETTINGS}, not {side_names!r}")
     ignore = side_names == "ignore"
     parts = []
     if "words" in groups:
