@@ -44,8 +44,8 @@ from .tokens import (
 
 __all__ = [
     "SentenceInput", "document_inputs", "FEATURE_GROUPS", "DEFAULT_FEATURE_GROUPS", "TFIDF_GROUPS",
-    "EMBEDDING_WEIGHT", "Measure", "MEASURES", "lexicon_counts", "style_vector", "claim_vector", "claim_matches",
-    "document_context", "tfidf_rows", "scaled", "union",
+    "EMBEDDING_WEIGHT", "SIDE_NAME_SETTINGS", "Measure", "MEASURES", "lexicon_counts", "style_vector",
+    "claim_vector", "claim_matches", "document_context", "tfidf_rows", "scaled", "union",
     # Named here for model files that refer to them by this module (and for explanations).
     "WORD_TOKEN", "NGRAM_TOKEN", "lexicon_matches", "lexicon_names", "stem_tokens", "word_stem",
 ]
@@ -74,6 +74,8 @@ DEFAULT_FEATURE_GROUPS = ("words", "lexicon", "style", "context", "embedding")
 #: The 256 embedding dimensions together would outweigh the n-grams after scaling; this
 #: weight (chosen on the any-technique F1 of grouped cross-validation) keeps them a complement.
 EMBEDDING_WEIGHT = 0.1
+#: What the word-based groups may do with the names of political sides (``side_names``).
+SIDE_NAME_SETTINGS = ("ignore", "keep")
 
 
 # --------------------------------------------------------------------------- lexicons

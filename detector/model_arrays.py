@@ -102,7 +102,7 @@ def _check_params(params: Any) -> dict:
 
 def _settings(params: dict) -> dict[str, Any]:
     """The estimator's parameters with their defaults, checked (a tuple where it takes one)."""
-    from .features import DEFAULT_FEATURE_GROUPS, FEATURE_GROUPS
+    from .features import DEFAULT_FEATURE_GROUPS, FEATURE_GROUPS, SIDE_NAME_SETTINGS
     from .taxonomy import TECHNIQUE_IDS
 
     settings: dict[str, Any] = {"labels": TECHNIQUE_IDS, "feature_groups": DEFAULT_FEATURE_GROUPS,
@@ -115,7 +115,7 @@ def _settings(params: dict) -> dict[str, Any]:
         raise ModelError(f"model arrays: unknown or repeated feature groups {list(groups)}")
     if settings["embedding_weighting"] not in ("mean", "sif"):
         raise ModelError(f"model arrays: unknown embedding weighting {settings['embedding_weighting']!r}")
-    if settings["side_names"] not in ("ignore", "keep"):
+    if settings["side_names"] not in SIDE_NAME_SETTINGS:
         raise ModelError(f"model arrays: unknown side-name setting {settings['side_names']!r}")
     if not settings["labels"]:
         raise ModelError("model arrays: the model names no labels")

@@ -23,6 +23,7 @@ from .features import (
     EMBEDDING_WEIGHT,
     FEATURE_GROUPS,
     MEASURES,
+    SIDE_NAME_SETTINGS,
     SentenceInput,
     tfidf_rows,
 )
@@ -30,11 +31,8 @@ from .tokens import NGRAM_TOKEN, stem_tokens, stem_tokens_ignoring_sides
 
 __all__ = [
     "TokenTfidf", "SentenceText", "LexiconFeatures", "StyleFeatures", "ContextFeatures", "ClaimFeatures",
-    "EmbeddingFeatures", "build_features", "SIDE_NAME_SETTINGS",
+    "EmbeddingFeatures", "build_features",
 ]
-
-#: What the word-based groups do with the names of political sides (``build_features``).
-SIDE_NAME_SETTINGS = ("ignore", "keep")
 
 
 class TokenTfidf(TfidfVectorizer):
