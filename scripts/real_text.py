@@ -62,7 +62,11 @@ def _all_batches() -> list[Path]:
 def _batch_path(name: str) -> Path:
     """The batch file called ``name`` (without ``.txt``), in source/ or else held_back/."""
     held = HELD_BACK_DIR / f"{name}.txt"
-    return held if held.is_file() and not (SOURCE_DIR / f"{name}.txt").is_file() else SOURCE_DIR / f"{name}.txt"
+    path = held if held.is_file() and not (SOURCE_DIR / f"{name}.txt").is_file() else SOURCE_DIR / f"{name}.txt"
+    if not path.is_file():
+        raise DataError(f"no batch called {name!r} in {SOURCE_DIR.relative_to(ROOT)} "
+                        f"or {HELD_BACK_DIR.relative_to(ROOT)}")
+    return path
 
 
 HEADER = re.compile(r"^=== (.*)$")
@@ -687,6 +691,9 @@ def licences() -> int:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] in (["--help"], ["-h"]):
+        print(__doc__)
+        return 0
     try:
         if argv[:2] == ["select", "--round"] and len(argv) == 3 and argv[2] in {str(n) for n in ROUNDS}:
             return select_round(int(argv[2]))
