@@ -83,6 +83,7 @@ LICENCES = {
     "wikinews_2019_2020": "CC-BY-2.5",
     "wikinews_gum": "CC-BY-2.5",
     "wikinews_api_sample": "CC-BY-2.5",
+    "wikipedia_npov_sentences": "CC-BY-SA-3.0",
 }
 
 # (source, id prefix, topic, register, how many excerpts, at most excerpts per record)
@@ -98,6 +99,9 @@ PLAN = [
     ("uk_scot_covid_briefing_statements", "cv", "public-health", "briefing", 30, 1),
     ("gutenberg_political_pamphlets", "gp", "historical", "pamphlet", 40, 1),
 ]
+WIKI_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
+# Sources first used in a later round: (id prefix, topic, register), as PLAN gives them for round 1.
+LATER_SOURCES = {"wikipedia_npov_sentences": ("wp", "encyclopedia", "encyclopedia")}
 BATCH_SIZE = 75
 MIN_WORDS, TARGET_WORDS, MAX_WORDS = 150, 230, 340
 
@@ -205,7 +209,8 @@ def select() -> int:
 # Later rounds: (source, how many excerpts, what to take); the id prefix, topic and register of a
 # source are round 1's (``PLAN``).  "new" takes records no earlier round used; "next" takes, from the
 # news records earlier rounds did use, the run of paragraphs that follows the last excerpt taken
-# from them (round 1 began at the top).
+# from them (round 1 began at the top); "whole" takes each record unused so far whole, as one
+# document, for the sentence-level files whose records are single sentences.
 ROUNDS = {
     2: [("wikinews_2019_2020", 150, "next"), ("us_congress_press_releases", 90, "next"),
         ("us_statements_of_administration_policy", 70, "new"), ("uk_hansard_pm_contributions", 90, "new"),
@@ -219,6 +224,10 @@ ROUNDS = {
         ("us_presidential_speeches", 34, "new"), ("gutenberg_political_pamphlets", 40, "new"),
         ("uk_scot_covid_briefing_statements", 24, "new"), ("us_congress_press_releases", 30, "next"),
         ("wikinews_2019_2020", 30, "next")],
+    # Round 5: Wikipedia sentences, plain encyclopedic statements (many naming parties,
+    # ideologies and movements) and ones Wikipedia editors rewrote for neutrality, each a
+    # document of one sentence. The source's biased/neutral labels are not shown to annotators.
+    5: [("wikipedia_npov_sentences", 2000, "whole")],
 }
 ERAS = {2: {("1977-2020", "left"): 20, ("1977-2020", "right"): 20, ("1913-1976", "left"): 6,
             ("1913-1976", "right"): 6, ("1789-1912", "none"): 8},
@@ -262,7 +271,7 @@ def select_round(number: int) -> int:
     taken, numbers = _existing_documents()
     rng = random.Random(20261200 + number)
     by_prefix: dict[str, list[str]] = {}
-    kinds = {source: (prefix, topic, register) for source, prefix, topic, register, _, _ in PLAN}
+    kinds = {source: (prefix, topic, register) for source, prefix, topic, register, _, _ in PLAN} | LATER_SOURCES
     for source, quota, take in ROUNDS[number]:
         prefix, topic, register = kinds[source]
         records = [json.loads(line) for line in (POOL / f"{source}.jsonl").open(encoding="utf-8")]
@@ -278,6 +287,10 @@ def select_round(number: int) -> int:
             if take == "next":
                 found = following_excerpt(record, taken[(source, record["id"])])
                 picked = [found] if found else []
+            elif take == "whole":
+                # A wiki template left in a sentence ("most{{cn}} of the parties", a citation-needed
+                # tag) is markup, not words, and would read as a technique marker: it is dropped.
+                picked = [(1, WIKI_TEMPLATE.sub("", record["text"]).strip())]
             else:
                 picked = excerpts(record, rng, 1, from_start=False)
             for part, text in picked:
@@ -628,6 +641,8 @@ LICENCE_NAMES = {
     "OPL-3.0": "Open Parliament Licence v3.0",
     "OGL-3.0": "Open Government Licence v3.0",
     "CC-BY-2.5": "Creative Commons Attribution 2.5 (CC BY 2.5)",
+    "CC-BY-SA-3.0": "Creative Commons Attribution-ShareAlike 3.0 (CC BY-SA 3.0): the sentences, and any "
+                    "adaptation of them, are shared under the same licence",
 }
 ATTRIBUTION = {
     "us_presidential_speeches": "Presidential speech transcripts via the Miller Center of Public Affairs, "
@@ -644,6 +659,8 @@ ATTRIBUTION = {
                                               "(courtesy)",
     "uk_scot_covid_briefing_statements": "Contains public sector information licensed under the Open Government "
                                          "Licence v3.0.",
+    "wikipedia_npov_sentences": "Text from English Wikipedia, Wikipedia contributors, CC BY-SA 3.0. Sentences "
+                                "selected by Hube & Fetahu (WSDM 2019); their biased/neutral labels are not used.",
 }
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from detector import read_corpus
+from detector.segmentation import split_sentences
 from detector.taxonomy import TECHNIQUE_IDS
 
 pytestmark = pytest.mark.slow
@@ -54,6 +55,29 @@ def test_an_exported_span_list_applies_back_to_the_same_markup(tmp_path, monkeyp
     assert "{{" not in batch.read_text("utf-8")
     assert tool.apply(tmp_path / "rt-xx-01.spans") == 0
     assert batch.read_text("utf-8") == original
+
+
+def test_a_sentence_level_source_is_taken_whole_without_wiki_templates(tmp_path, monkeypatch):
+    # Round 5 takes each Wikipedia sentence whole as one document; a wiki template left in the
+    # text would read as a technique marker, so it is dropped.
+    tool = _load_real_text_tool()
+    pool = tmp_path / "pool"
+    pool.mkdir()
+    rows = [{"id": "wiki_npov-neutral-1", "text": "The party won most{{cn}} of the seats in 1990."},
+            {"id": "wiki_npov-biased-2", "text": "The notorious regime fell in 1991."}]
+    (pool / "wikipedia_npov_sentences.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", "utf-8")
+    monkeypatch.setattr(tool, "POOL", pool)
+    monkeypatch.setattr(tool, "ROOT", tmp_path)
+    monkeypatch.setattr(tool, "SOURCE_DIR", tmp_path / "source")
+    monkeypatch.setattr(tool, "HELD_BACK_DIR", tmp_path / "held_back")
+    (tmp_path / "source").mkdir()
+    assert tool.select_round(5) == 0
+    docs = tool.read_batch(tmp_path / "source" / "rt-wp-r5-01.txt")
+    assert sorted(text for _, _, text in docs) == ["The notorious regime fell in 1991.",
+                                                   "The party won most of the seats in 1990."]
+    assert [doc_id for _, doc_id, _ in docs] == ["rt-wp-0001", "rt-wp-0002"]
+    assert all("licence=CC-BY-SA-3.0" in header and "register=encyclopedia" in header for header, _, _ in docs)
+    assert tool.select_round(5) == 1  # never overwrites
 
 
 @pytest.fixture(scope="module")
@@ -134,9 +158,14 @@ def test_topics_are_varied_and_none_dominates(records):
     assert max(topics.values()) <= 0.10 * len(written), topics.most_common(3)
     registers = Counter(r["register"] for split in SPLITS for r in records[split])
     assert len(registers) >= 8
+    # Real sources are weighed by sentences, the units the model learns from: a document of the
+    # sentence-level Wikipedia source is one sentence, an excerpt of the others about ten.
     real = [r for split in SPLITS for r in records[split] if _real(r)]
-    sources = Counter(r["source"] for r in real)
-    assert len(sources) >= 8 and max(sources.values()) <= 0.35 * len(real), sources.most_common(3)
+    sources: Counter = Counter()
+    for r in real:
+        sources[r["source"]] += len(split_sentences(r["text"]))
+    total = sum(sources.values())
+    assert len(sources) >= 8 and max(sources.values()) <= 0.35 * total, sources.most_common(3)
 
 
 def _formula(sentence: str) -> bool:
