@@ -445,7 +445,14 @@ def read_spans(path: Path, texts: dict[str, str]) -> tuple[dict[str, list[tuple[
             errors.append(f"{where}: {words!r} occurs only {len(hits)} times in {doc}")
             continue
         start = hits[max(nth, 1) - 1]
-        spans[doc].append((start, start + len(words), ids))
+        end = start + len(words)
+        # The corpus keeps spans on word boundaries (tests/test_training_data.py); a span that
+        # cuts a word (text run together in the source, "electionmuch") must start after it.
+        if (start > 0 and text[start - 1].isalnum() and text[start].isalnum()) or (
+                end < len(text) and text[end - 1].isalnum() and text[end].isalnum()):
+            errors.append(f"{where}: {words!r} starts or ends inside a word in {doc}; span whole words")
+            continue
+        spans[doc].append((start, end, ids))
     for doc, items in spans.items():
         merged: dict[tuple[int, int], list[str]] = {}
         for a, b, ids in items:

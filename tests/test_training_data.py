@@ -57,6 +57,20 @@ def test_an_exported_span_list_applies_back_to_the_same_markup(tmp_path, monkeyp
     assert batch.read_text("utf-8") == original
 
 
+def test_a_span_that_cuts_a_word_is_refused(tmp_path):
+    # Source text sometimes runs two words together ("electionmuch"); a span starting inside
+    # such a run would break the corpus's word-boundary rule, so the span list is refused.
+    tool = _load_real_text_tool()
+    texts = {"rt-xx-0001": "He lost the electionmuch to the surprise of local people."}
+    spans = tmp_path / "rt-xx-01.spans"
+    spans.write_text("## rt-xx-0001\nbandwagon: much to the surprise of local people\n", encoding="utf-8")
+    found, errors = tool.read_spans(spans, texts)
+    assert found == {"rt-xx-0001": []} and len(errors) == 1 and "inside a word" in errors[0]
+    spans.write_text("## rt-xx-0001\nbandwagon: surprise of local people\n", encoding="utf-8")
+    found, errors = tool.read_spans(spans, texts)
+    assert not errors and found["rt-xx-0001"][0][2] == ["bandwagon"]
+
+
 def test_a_sentence_level_source_is_taken_whole_without_wiki_templates(tmp_path, monkeypatch):
     # Round 5 takes each Wikipedia sentence whole as one document; a wiki template left in the
     # text would read as a technique marker, so it is dropped.
